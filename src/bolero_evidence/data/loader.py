@@ -1,0 +1,183 @@
+"""Load the transcribed tables, validated on every load.
+
+Validation runs in three passes, each of which reports every problem it
+finds (file, row, column, value, what was expected) before anything is
+returned:
+
+1. the Frictionless data package descriptor ``data/datapackage.json``:
+   types, required columns, allowed values, primary and foreign keys;
+2. row checks: the printed form agrees with the typed value and qualifier,
+   units fit their range;
+3. cross-table checks (:mod:`bolero_evidence.data.checks`): intervals
+   bracket estimates, counts agree with percentages and N, arms add up.
+
+Nothing is returned until all three pass.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+
+from .checks import cross_table_problems
+from .errors import DataValidationError, Problem
+from .printed import parse_printed, qualifier_matches
+
+__all__ = ["default_data_dir", "load_tables", "Tables", "schema_dimensions", "VALUE_COLUMNS", "PROVENANCE_COLUMNS"]
+
+Tables = dict[str, pd.DataFrame]
+VALUE_COLUMNS = ("value", "value_text", "qualifier", "unit", "n_arm")
+PROVENANCE_COLUMNS = ("printed", "source_id", "locator", "quote", "note")
+_NO_VALUE = {"not_reached", "not_reported"}
+_PANDAS_TYPES = {"number": "float64", "integer": "Int64", "string": "string"}
+
+
+def default_data_dir() -> Path:
+    """``data/`` of the checkout the package is installed from."""
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+def _descriptor(data_dir: Path) -> dict:
+    path = data_dir / "datapackage.json"
+    if not path.is_file():
+        raise DataValidationError([Problem(path, None, None, None, "the data package descriptor")])
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataValidationError([Problem(path, error.lineno, None, error.msg, "valid JSON")]) from None
+
+
+def schema_dimensions(descriptor: dict, name: str) -> list[str]:
+    """Columns that say *what* a row measures (neither value nor provenance)."""
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    skip = set(VALUE_COLUMNS) | set(PROVENANCE_COLUMNS)
+    return [f["name"] for f in resource["schema"]["fields"] if f["name"] not in skip]
+
+
+def _frictionless_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    for resource in descriptor["resources"]:
+        if not (data_dir / resource["path"]).is_file():
+            problems.append(Problem(data_dir / resource["path"], None, None, None,
+                                    f"the CSV file of resource {resource['name']!r} named in datapackage.json"))
+    if problems:
+        return problems
+    package = frictionless.Package(descriptor, basepath=str(data_dir))
+    report = package.validate()
+    for task in report.tasks:
+        path = data_dir / Path(task.place).name
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None) or None
+            cell = getattr(error, "cell", None)
+            expected = error.note or error.title
+            if error.type == "type-error":
+                expected = f"a value of type {error.note.split('is', 1)[-1].strip().strip(chr(34))}"
+            elif error.type == "constraint-error":
+                expected = f"a value meeting {error.note}"
+            elif error.type in {"primary-key", "foreign-key", "extra-cell", "missing-cell", "blank-row"}:
+                expected = f"{error.title.lower()}: {error.note}" if error.note else error.title.lower()
+                cell = cell if cell is not None else "(whole row)"
+            problems.append(Problem(path, row, column, cell, expected))
+    return problems
+
+
+def _read_csv(path: Path, resource: dict) -> pd.DataFrame:
+    dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in resource["schema"]["fields"]}
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
+    return frame
+
+
+def _row_problems(name: str, frame: pd.DataFrame, path: Path) -> list[Problem]:
+    """Printed form against typed value; units against their range."""
+    problems: list[Problem] = []
+    if "printed" not in frame.columns or "value" not in frame.columns:
+        return problems
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        qualifier, value, unit = row["qualifier"], row["value"], row["unit"]
+        has_text = "value_text" in frame.columns and pd.notna(row["value_text"])
+        if unit in {"date", "text"}:
+            if not has_text or pd.notna(value):
+                problems.append(Problem(path, line, "value_text", row.get("value_text"),
+                                        f"a text value (and an empty value column) for unit {unit!r}"))
+            continue
+        if has_text:
+            problems.append(Problem(path, line, "value_text", row["value_text"], "empty for a numeric row"))
+        if qualifier in _NO_VALUE:
+            if pd.notna(value):
+                problems.append(Problem(path, line, "value", value, f"empty when the qualifier is {qualifier}"))
+        elif pd.isna(value):
+            problems.append(Problem(path, line, "value", "", f"a number (qualifier is {qualifier})"))
+        try:
+            printed = parse_printed(str(row["printed"]))
+        except ValueError as error:
+            problems.append(Problem(path, line, "printed", row["printed"], str(error).split("(", 1)[-1].rstrip(")")))
+            continue
+        if not qualifier_matches(printed, qualifier):
+            problems.append(Problem(path, line, "qualifier", qualifier,
+                                    f"a qualifier that fits the printed form {row['printed']!r}"))
+        if printed.value is not None and pd.notna(value) and abs(printed.value - float(value)) > 1e-12 * max(1.0, abs(printed.value)):
+            problems.append(Problem(path, line, "value", value,
+                                    f"{printed.value:g}, the number printed as {row['printed']!r}"))
+        if pd.notna(value):
+            if unit == "percent" and not 0 <= value <= 100:
+                problems.append(Problem(path, line, "value", value, "a percentage in [0, 100]"))
+            if unit == "p_value" and not 0 < value <= 1:
+                problems.append(Problem(path, line, "value", value, "a P value in (0, 1]"))
+            if unit in {"count", "months", "weeks", "years", "hazard_ratio", "ratio"} and value < 0:
+                problems.append(Problem(path, line, "value", value, f"a non-negative number of {unit}"))
+    return problems
+
+
+def load_tables(data_dir: Path | str | None = None) -> Tables:
+    """Load and validate every table of the data package.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder holding ``datapackage.json`` and the CSV files; defaults to
+        the checkout's ``data/``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        One frame per resource, keyed by resource name, row order as in the
+        file (index + 2 is the line number).
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem found, each with file, row, column, value and
+        what was expected.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    tables = _load_tables_cached(data_dir.resolve(), _fingerprint(data_dir))
+    # Copies: the cache must not be changed by a caller that edits a frame.
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    # Reload when any file changed, so a notebook kernel never sees stale data.
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in data_dir.glob("*") if p.is_file()))
+
+
+@lru_cache(maxsize=4)
+def _load_tables_cached(data_dir: Path, _fingerprint: tuple) -> Tables:
+    descriptor = _descriptor(data_dir)
+    problems = _frictionless_problems(data_dir, descriptor)
+    if problems:
+        raise DataValidationError(problems)
+    tables = {r["name"]: _read_csv(data_dir / r["path"], r) for r in descriptor["resources"]}
+    for name, frame in tables.items():
+        problems.extend(_row_problems(name, frame, data_dir / f"{name}.csv"))
+    if problems:
+        raise DataValidationError(problems)
+    problems.extend(cross_table_problems(tables, data_dir))
+    if problems:
+        raise DataValidationError(problems)
+    return tables

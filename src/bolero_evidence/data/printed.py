@@ -1,0 +1,134 @@
+"""Read a number as the seed documents print it.
+
+The transcriptions keep every value twice: typed (``value`` and
+``qualifier``) and as printed (``printed``). :func:`parse_printed` turns the
+printed form into the typed one, so a test can check by machine that the two
+agree, and that the printed form stands in the quoted sentence of the seed.
+
+Printed forms met in the seeds
+------------------------------
+``56``, ``9.5``, ``9.5%``, ``1,112``
+    a plain number (thousands separated by commas).
+``<1``, ``< 1``, ``≤``, ``>``, ``≥``
+    a bound; ``,1`` is the review's text-extraction artefact of ``<1``.
+``P < 0.001``, ``$P < 0.001$``, ``P = 1.4 × 10–15``
+    a P value; ``10–15`` is the extraction artefact of 10^-15.
+``NR``
+    not reached (a Kaplan-Meier median or limit) or not reported.
+``2:1``
+    an allocation ratio, read as 2 / 1.
+``four``, ``eleven``
+    numbers in words (the interview).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["PrintedNumber", "parse_printed", "qualifier_matches", "WORD_NUMBERS"]
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+
+_BOUND_SIGNS = {"<": "lt", ",": "lt", "≤": "le", "<=": "le", ">": "gt", "≥": "ge", ">=": "ge"}
+# Minus signs as they survive text extraction: hyphen, en dash, minus sign.
+_MINUS = "-–−"
+_NUMBER = r"\d+(?:\.\d+)?"
+_SCIENTIFIC = re.compile(rf"^({_NUMBER})\s*[×x]\s*10\s*(?:\^)?\s*[{_MINUS}]\s*(\d+)$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_RATIO = re.compile(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
+_BOUND = re.compile(r"^(<=|>=|<|>|≤|≥|,)\s*(.+)$")
+_P_PREFIX = re.compile(r"^\$?\s*P\s*(=)?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PrintedNumber:
+    """A printed number in typed form.
+
+    Attributes
+    ----------
+    value : float or None
+        The number (the bound, for a bound); None for ``NR``.
+    qualifier : str
+        ``eq`` for a plain number, ``lt``/``le``/``gt``/``ge`` for a bound,
+        ``nr`` for ``NR`` (either not reached or not reported: the printed
+        form cannot tell which).
+    decimals : int
+        Decimal places printed (0 for integers and bounds), which fixes the
+        rounding a printed percentage implies.
+    """
+
+    value: float | None
+    qualifier: str
+    decimals: int = 0
+
+
+def _decimals(number_text: str) -> int:
+    return len(number_text.split(".", 1)[1]) if "." in number_text else 0
+
+
+def parse_printed(text: str) -> PrintedNumber:
+    """Parse a printed number into value, qualifier and printed precision.
+
+    Parameters
+    ----------
+    text : str
+        The value exactly as printed, for example ``"<1"``, ``"9.5%"``,
+        ``"P < 0.001"``, ``"1.4 × 10–15"``, ``"NR"``, ``"2:1"``.
+
+    Returns
+    -------
+    PrintedNumber
+
+    Raises
+    ------
+    ValueError
+        If the text is not a printed number of a form listed in the module
+        docstring.
+    """
+    original = text
+    text = text.strip().strip("$").strip()
+    text = _P_PREFIX.sub("", text) if re.match(r"^\$?\s*P\b", text, re.IGNORECASE) else text
+    text = text.strip().rstrip("%").rstrip("$").strip()
+    if text.upper() == "NR":
+        return PrintedNumber(None, "nr")
+    if text.lower() in WORD_NUMBERS:
+        return PrintedNumber(float(WORD_NUMBERS[text.lower()]), "eq")
+    if _THOUSANDS.match(text):
+        return PrintedNumber(float(text.replace(",", "")), "eq")
+    bound = _BOUND.match(text)
+    if bound:
+        inner = parse_printed(bound.group(2))
+        if inner.qualifier != "eq":
+            raise ValueError(f"cannot read {original!r} as a printed number: a bound of a bound")
+        return PrintedNumber(inner.value, _BOUND_SIGNS[bound.group(1)], inner.decimals)
+    scientific = _SCIENTIFIC.match(text)
+    if scientific:
+        mantissa, exponent = scientific.groups()
+        return PrintedNumber(float(f"{mantissa}e-{exponent}"), "eq", _decimals(mantissa))
+    ratio = _RATIO.match(text)
+    if ratio:
+        return PrintedNumber(float(ratio.group(1)) / float(ratio.group(2)), "eq")
+    if re.fullmatch(_NUMBER, text):
+        return PrintedNumber(float(text), "eq", _decimals(text))
+    raise ValueError(
+        f"cannot read {original!r} as a printed number (expected a form such as 56, 9.5%, "
+        "<1, ,1, P < 0.001, 1.4 × 10–15, NR, 2:1 or a number word)"
+    )
+
+
+def qualifier_matches(printed: PrintedNumber, stored_qualifier: str) -> bool:
+    """Whether a stored qualifier agrees with what the printed form shows.
+
+    A plain printed number may be stored as ``eq`` or ``approx`` (the words
+    around it, not the number, say "about"); ``NR`` as ``not_reached`` or
+    ``not_reported``; a bound only as the same bound.
+    """
+    if printed.qualifier == "eq":
+        return stored_qualifier in {"eq", "approx"}
+    if printed.qualifier == "nr":
+        return stored_qualifier in {"not_reached", "not_reported"}
+    return stored_qualifier == printed.qualifier
