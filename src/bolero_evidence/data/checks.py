@@ -1,5 +1,181 @@
-"""Cross-table checks: placeholder replaced below."""
+"""Cross-table checks: what a schema cannot see.
+
+Each check returns :class:`~bolero_evidence.data.errors.Problem` objects that
+name the file, the row (line number), the column, the value and what was
+expected. The checks are
+
+- an interval brackets its estimate (PFS medians, hazard ratios, response
+  rates), when estimate and bounds come from the same source;
+- event and patient counts do not exceed the arm's N;
+- a count and its percentage agree with the arm's N within the printed
+  rounding;
+- the arms add up to the total (randomised, on treatment at cutoff);
+- the figures printed with a table's N use the N of that population;
+- the categories of best overall response add up to 100% within rounding,
+  and objective response is complete plus partial response.
+"""
+
 from __future__ import annotations
 
-def cross_table_problems(tables, data_dir):
-    return []
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problem
+from .printed import parse_printed
+
+__all__ = ["cross_table_problems", "arm_sizes"]
+
+# Which N a measure of exposure.csv is a percentage of: counts on treatment
+# and deaths are of the randomised arms, the safety figures of the arms that
+# received treatment (Table 2's N).
+_POPULATION = {
+    "on_treatment_at_cutoff": "patients_randomised",
+    "death": "patients_randomised",
+    "death_adverse_event": "safety_population",
+}
+_INTERVALS = {
+    "pfs": [("median", "median_ci_low", "median_ci_high"), ("hr", "hr_ci_low", "hr_ci_high")],
+    "response": [("pct", "ci_low", "ci_high")],
+}
+
+
+def _line(index) -> int:
+    return int(index) + 2
+
+
+def arm_sizes(design: pd.DataFrame, parameter: str) -> dict[str, int]:
+    """Arm sizes (everolimus, placebo, all) of one population from the NEJM rows of design."""
+    rows = design[(design["parameter"] == parameter) & (design["source_id"] == "nejm_2011")]
+    return {arm: int(group["value"].iloc[0]) for arm, group in rows.groupby("arm")}
+
+
+def _half_unit(printed: str) -> float:
+    """Half a unit in the last printed place: the rounding a printed number allows."""
+    return 0.5 * 10 ** -parse_printed(printed).decimals
+
+
+def _interval_problems(name: str, frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
+    dims = [c for c in ("data_cut", "assessment", "arm", "category", "source_id") if c in frame.columns]
+    for estimate, low, high in _INTERVALS[name]:
+        subset = frame[frame["statistic"].isin([estimate, low, high])]
+        for _, group in subset.groupby(dims, dropna=False):
+            estimates = group[group["statistic"] == estimate]
+            for bound, side in ((low, "low"), (high, "high")):
+                for index, b in group[group["statistic"] == bound].iterrows():
+                    if pd.isna(b["value"]):
+                        continue  # not reached: no finite bound to compare
+                    for _, est in estimates.iterrows():
+                        if pd.isna(est["value"]):
+                            continue
+                        ok = b["value"] <= est["value"] if side == "low" else b["value"] >= est["value"]
+                        if not ok:
+                            sign = "≤" if side == "low" else "≥"
+                            yield Problem(path, _line(index), "value", b["value"],
+                                          f"a {bound} {sign} the {estimate} {est['value']:g} of row {_line(est.name)}")
+
+
+def _count_percent_problems(frame: pd.DataFrame, path: Path, dims: list[str], count_stat: str,
+                            pct_stat: str, sizes: dict[str, dict[str, int]], population_of) -> Iterator[Problem]:
+    """A count and its percentage, printed by the same source, agree with the arm's N."""
+    keyed = frame[frame["statistic"].isin([count_stat, pct_stat])]
+    for key, group in keyed.groupby(dims + ["source_id"], dropna=False):
+        counts = group[group["statistic"] == count_stat]
+        pcts = group[group["statistic"] == pct_stat]
+        for index, count in counts.iterrows():
+            population = population_of(count)
+            n = sizes.get(population, {}).get(count["arm"])
+            if n is None:
+                continue
+            if count["value"] > n:
+                yield Problem(path, _line(index), "value", count["value"],
+                              f"a count no larger than the arm's N ({n}, {population})")
+            for p_index, pct in pcts.iterrows():
+                implied = 100 * count["value"] / n
+                slack = _half_unit(pct["printed"]) + 1e-9
+                if pct["qualifier"] == "lt":
+                    ok = implied < pct["value"]
+                else:
+                    ok = abs(implied - pct["value"]) <= slack
+                if not ok:
+                    yield Problem(path, _line(p_index), "value", pct["value"],
+                                  f"{implied:.2f}% within printed rounding, the count {count['value']:g} "
+                                  f"(row {_line(index)}) of N = {n} ({population})")
+
+
+def _arms_add_up(frame: pd.DataFrame, path: Path, dims: list[str], stat_col: str | None, stat: str | None) -> Iterator[Problem]:
+    subset = frame if stat_col is None else frame[frame[stat_col] == stat]
+    for key, group in subset.groupby(dims + ["source_id"], dropna=False):
+        by_arm = {arm: g for arm, g in group.groupby("arm")}
+        if not {"all", "everolimus", "placebo"} <= by_arm.keys():
+            continue
+        total = by_arm["all"].iloc[0]
+        parts = by_arm["everolimus"]["value"].iloc[0] + by_arm["placebo"]["value"].iloc[0]
+        if total["value"] != parts:
+            yield Problem(path, _line(total.name), "value", total["value"],
+                          f"the sum of the arms, {parts:g}")
+
+
+def _response_composition(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
+    parts = ["complete_response", "partial_response", "stable_disease", "progressive_disease", "unknown_or_too_early"]
+    pct = frame[(frame["statistic"] == "pct")]
+    for key, group in pct.groupby(["data_cut", "assessment", "arm", "source_id"]):
+        present = group[group["category"].isin(parts)]
+        if set(present["category"]) != set(parts):
+            continue
+        total = present["value"].sum()
+        slack = sum(_half_unit(p) for p in present["printed"])
+        if abs(total - 100) > slack + 1e-9:
+            first = present.index[0]
+            yield Problem(path, _line(first), "value", round(total, 6),
+                          f"best overall response categories adding up to 100% within rounding (±{slack:g})")
+        orr = group[group["category"] == "objective_response"]
+        cr_pr = present[present["category"].isin(parts[:2])]
+        for index, row in orr.iterrows():
+            slack = _half_unit(row["printed"]) + sum(_half_unit(p) for p in cr_pr["printed"])
+            if abs(row["value"] - cr_pr["value"].sum()) > slack + 1e-9:
+                yield Problem(path, _line(index), "value", row["value"],
+                              f"complete + partial response ({cr_pr['value'].sum():g}) within rounding")
+
+
+def _table_n_problems(frame: pd.DataFrame, path: Path, sizes: dict[str, int], population: str) -> Iterator[Problem]:
+    for index, row in frame.iterrows():
+        if pd.isna(row["n_arm"]) or row["arm"] not in sizes:
+            continue
+        if row["n_arm"] != sizes[row["arm"]]:
+            yield Problem(path, _line(index), "n_arm", row["n_arm"],
+                          f"the {population} of the {row['arm']} arm in design.csv ({sizes[row['arm']]})")
+
+
+def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> list[Problem]:
+    """Run every cross-table check.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The tables as loaded, already valid against the schema.
+    data_dir : Path
+        Folder of the CSV files, for the file names in the messages.
+
+    Returns
+    -------
+    list of Problem
+    """
+    path = lambda name: data_dir / f"{name}.csv"  # noqa: E731
+    design = tables["design"]
+    sizes = {p: arm_sizes(design, p) for p in ("patients_randomised", "safety_population")}
+    problems: list[Problem] = []
+    for name in _INTERVALS:
+        problems += _interval_problems(name, tables[name], path(name))
+    problems += _count_percent_problems(tables["pfs"], path("pfs"), ["data_cut", "assessment", "arm"],
+                                        "events_n", "events_pct", sizes, lambda row: "patients_randomised")
+    problems += _count_percent_problems(tables["exposure"], path("exposure"), ["data_cut", "measure", "drug", "arm"],
+                                        "n", "pct", sizes, lambda row: _POPULATION.get(row["measure"], "patients_randomised"))
+    problems += _arms_add_up(design, path("design"), ["parameter"], None, None)
+    problems += _arms_add_up(tables["exposure"], path("exposure"), ["data_cut", "measure", "drug"], "statistic", "n")
+    problems += _response_composition(tables["response"], path("response"))
+    problems += _table_n_problems(tables["adverse_events"], path("adverse_events"), sizes["safety_population"], "safety_population")
+    if "baseline" in tables and len(tables["baseline"]):
+        problems += _table_n_problems(tables["baseline"], path("baseline"), sizes["patients_randomised"], "patients_randomised")
+    return problems

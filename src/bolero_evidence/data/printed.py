@@ -64,6 +64,15 @@ class PrintedNumber:
     value: float | None
     qualifier: str
     decimals: int = 0
+    exponent: int = 0
+
+    @property
+    def resolution(self) -> float:
+        """Half a unit in the last printed place: how far rounding may have moved the value.
+
+        ``9.5`` -> 0.05; ``4`` -> 0.5; ``1.4 × 10–15`` -> 0.05e-15.
+        """
+        return 0.5 * 10.0 ** (-self.decimals + self.exponent)
 
 
 def _decimals(number_text: str) -> int:
@@ -104,11 +113,11 @@ def parse_printed(text: str) -> PrintedNumber:
         inner = parse_printed(bound.group(2))
         if inner.qualifier != "eq":
             raise ValueError(f"cannot read {original!r} as a printed number: a bound of a bound")
-        return PrintedNumber(inner.value, _BOUND_SIGNS[bound.group(1)], inner.decimals)
+        return PrintedNumber(inner.value, _BOUND_SIGNS[bound.group(1)], inner.decimals, inner.exponent)
     scientific = _SCIENTIFIC.match(text)
     if scientific:
         mantissa, exponent = scientific.groups()
-        return PrintedNumber(float(f"{mantissa}e-{exponent}"), "eq", _decimals(mantissa))
+        return PrintedNumber(float(f"{mantissa}e-{exponent}"), "eq", _decimals(mantissa), -int(exponent))
     ratio = _RATIO.match(text)
     if ratio:
         return PrintedNumber(float(ratio.group(1)) / float(ratio.group(2)), "eq")
