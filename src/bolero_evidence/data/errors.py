@@ -39,7 +39,8 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
-        got = "" if self.value is None else f"got {self.value!r}; "
+        value = self.value.item() if hasattr(self.value, "item") else self.value  # numpy scalar -> Python
+        got = "" if value is None else f"got {value!r}; "
         return f"{', '.join(where)}: {got}expected {self.expected}"
 
 

@@ -17,6 +17,7 @@ Nothing is returned until all three pass.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -79,11 +80,28 @@ def _frictionless_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
                 expected = f"a value of type {error.note.split('is', 1)[-1].strip().strip(chr(34))}"
             elif error.type == "constraint-error":
                 expected = f"a value meeting {error.note}"
-            elif error.type in {"primary-key", "foreign-key", "extra-cell", "missing-cell", "blank-row"}:
-                expected = f"{error.title.lower()}: {error.note}" if error.note else error.title.lower()
-                cell = cell if cell is not None else "(whole row)"
+            elif error.type == "foreign-key":
+                found = re.search(r'for "([^"]+)": values "([^"]*)" not found in the lookup table "([^"]+)" as "([^"]+)"', error.note or "")
+                if found:
+                    column, cell = found.group(1), found.group(2)
+                    expected = f"a {found.group(4)} listed in {found.group(3)}.csv (foreign key)"
+                else:
+                    expected, cell = f"a row whose foreign key resolves ({error.note})", "(whole row)"
+            elif error.type == "primary-key":
+                keys = _primary_key(descriptor, task.name)
+                cell = "(whole row)"
+                expected = f"a unique combination of {', '.join(keys)} (primary key): {error.note.replace('row at position', 'row')}"
+            elif error.type in {"extra-cell", "missing-cell", "blank-row", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label"}:
+                expected = f"no {error.title.lower()}" + (f" ({error.note})" if error.note else "")
+                cell = cell if cell not in (None, "") else "(empty)"
             problems.append(Problem(path, row, column, cell, expected))
     return problems
+
+
+def _primary_key(descriptor: dict, name: str) -> list[str]:
+    resource = next((r for r in descriptor["resources"] if r["name"] == name), {})
+    key = resource.get("schema", {}).get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
 
 
 def _read_csv(path: Path, resource: dict) -> pd.DataFrame:

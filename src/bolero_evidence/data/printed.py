@@ -17,8 +17,10 @@ Printed forms met in the seeds
     not reached (a Kaplan-Meier median or limit) or not reported.
 ``2:1``
     an allocation ratio, read as 2 / 1.
-``four``, ``eleven``
-    numbers in words (the interview).
+``four``, ``eleven``, ``Sixty-nine``
+    numbers in words (the interview, sentence-initial figures).
+``not reached``
+    a median not reached, in words.
 """
 
 from __future__ import annotations
@@ -30,8 +32,22 @@ __all__ = ["PrintedNumber", "parse_printed", "qualifier_matches", "WORD_NUMBERS"
 
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
 }
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NOT_REACHED = {"nr", "not reached"}
+
+
+def _word_number(text: str) -> int | None:
+    """``eleven`` -> 11, ``Sixty-nine`` -> 69; None if the text is not a number in words."""
+    words = text.lower().replace("-", " ").split()
+    if len(words) == 1 and words[0] in WORD_NUMBERS:
+        return WORD_NUMBERS[words[0]]
+    if words and words[0] in _TENS and (len(words) == 1 or len(words) == 2 and words[1] in WORD_NUMBERS and WORD_NUMBERS[words[1]] < 10):
+        return _TENS[words[0]] + (WORD_NUMBERS[words[1]] if len(words) == 2 else 0)
+    return None
 
 _BOUND_SIGNS = {"<": "lt", ",": "lt", "≤": "le", "<=": "le", ">": "gt", "≥": "ge", ">=": "ge"}
 # Minus signs as they survive text extraction: hyphen, en dash, minus sign.
@@ -102,10 +118,10 @@ def parse_printed(text: str) -> PrintedNumber:
     text = text.strip().strip("$").strip()
     text = _P_PREFIX.sub("", text) if re.match(r"^\$?\s*P\b", text, re.IGNORECASE) else text
     text = text.strip().rstrip("%").rstrip("$").strip()
-    if text.upper() == "NR":
+    if text.lower() in _NOT_REACHED:
         return PrintedNumber(None, "nr")
-    if text.lower() in WORD_NUMBERS:
-        return PrintedNumber(float(WORD_NUMBERS[text.lower()]), "eq")
+    if _word_number(text) is not None:
+        return PrintedNumber(float(_word_number(text)), "eq")
     if _THOUSANDS.match(text):
         return PrintedNumber(float(text.replace(",", "")), "eq")
     bound = _BOUND.match(text)

@@ -1,0 +1,51 @@
+"""Shared fixtures: the checkout's folders and broken copies of the data."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def seeds():
+    """The seed documents; the provenance tests cannot run without them."""
+    from bolero_evidence.data.provenance import seeds_dir
+
+    folder = seeds_dir()
+    if not folder.is_dir():
+        pytest.fail(f"seed documents not found at {folder}: set $BOLERO_SEEDS_DIR to the folder that holds them")
+    return folder
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def edit_cell(data_dir: Path, table: str, line: int, column: str, value: str) -> None:
+    """Set one cell of ``table`` (``line`` counts the header as line 1), keeping every other cell's text."""
+    path = data_dir / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    rows[line - 1][header.index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def find_line(data_dir: Path, table: str, **where: str) -> int:
+    """Line number of the first row whose cells equal ``where``."""
+    with (data_dir / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        for number, row in enumerate(csv.DictReader(f), start=2):
+            if all(row[k] == v for k, v in where.items()):
+                return number
+    raise LookupError(f"no row of {table} with {where}")

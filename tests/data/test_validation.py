@@ -1,0 +1,179 @@
+"""The real data validate; each class of broken input stops the load with a message that says where and what."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bolero_evidence.data.errors import DataValidationError
+from bolero_evidence.data.loader import load_tables
+from bolero_evidence.data.provenance import check_provenance
+from tests.conftest import DATA, edit_cell, find_line
+
+EXPECTED_TABLES = {"sources", "design", "pfs", "pfs_subgroups", "response", "adverse_events", "exposure",
+                   "baseline", "trials", "trial_outcomes", "trial_side_effects"}
+
+
+def test_the_data_validate():
+    tables = load_tables(DATA)
+    assert set(tables) == EXPECTED_TABLES
+    assert all(len(frame) > 0 for frame in tables.values())
+
+
+def test_every_quote_is_found_in_its_seed(seeds):
+    tables = load_tables(DATA)
+    problems = check_provenance(tables, DATA, seeds)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_every_row_names_a_locator_and_a_known_source():
+    tables = load_tables(DATA)
+    known = set(tables["sources"]["source_id"])
+    for name, frame in tables.items():
+        if name == "sources":
+            continue
+        assert frame["locator"].str.len().min() > 0, name
+        assert set(frame["source_id"]) <= known, name
+
+
+def _problems(data_dir) -> str:
+    with pytest.raises(DataValidationError) as caught:
+        load_tables(data_dir)
+    return str(caught.value)
+
+
+def test_type_error_names_file_row_column_value_and_type(data_copy):
+    line = find_line(data_copy, "pfs", statistic="hr", source_id="nejm_2011", assessment="local")
+    edit_cell(data_copy, "pfs", line, "value", "abc")
+    message = _problems(data_copy)
+    assert f"pfs.csv, row {line}, column 'value': got 'abc'; expected a value of type number" in message
+
+
+def test_value_outside_allowed_set_lists_the_allowed_values(data_copy):
+    edit_cell(data_copy, "pfs", 2, "arm", "everolimu")
+    message = _problems(data_copy)
+    assert "pfs.csv, row 2, column 'arm': got 'everolimu'" in message
+    assert "enum" in message and "everolimus" in message
+
+
+def test_missing_required_cell(data_copy):
+    edit_cell(data_copy, "response", 3, "locator", "")
+    assert "response.csv, row 3, column 'locator'" in _problems(data_copy)
+    assert "required" in _problems(data_copy)
+
+
+def test_unknown_source_id_is_a_foreign_key_error(data_copy):
+    edit_cell(data_copy, "exposure", 4, "source_id", "nejm_2012")
+    message = _problems(data_copy)
+    assert "exposure.csv, row 4, column 'source_id': got 'nejm_2012'; expected a source_id listed in sources.csv (foreign key)" in message
+
+
+def test_duplicate_row_is_a_primary_key_error(data_copy):
+    path = data_copy / "pfs_subgroups.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    message = _problems(data_copy)
+    assert f"pfs_subgroups.csv, row {len(lines) + 1}: got '(whole row)'; expected a unique combination of data_cut, assessment, subgroup, arm, statistic, source_id, locator (primary key): the same as in the row 2" in message
+
+
+def test_missing_file_is_named(data_copy):
+    (data_copy / "trials.csv").unlink()
+    assert "trials.csv: expected the CSV file of resource 'trials'" in _problems(data_copy)
+
+
+def test_broken_descriptor_is_named(data_copy):
+    (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+    assert "datapackage.json, row 1: got" in _problems(data_copy)
+
+
+def test_value_that_disagrees_with_its_printed_form(data_copy):
+    line = find_line(data_copy, "adverse_events", term="rash", grade="any", arm="everolimus")
+    edit_cell(data_copy, "adverse_events", line, "value", "63")
+    assert f"adverse_events.csv, row {line}, column 'value': got 63.0; expected 36, the number printed as '36'" in _problems(data_copy)
+
+
+def test_qualifier_that_disagrees_with_its_printed_form(data_copy):
+    line = find_line(data_copy, "adverse_events", term="anemia", grade="3-4", arm="placebo", source_id="nejm_2011")
+    edit_cell(data_copy, "adverse_events", line, "qualifier", "eq")
+    assert f"adverse_events.csv, row {line}, column 'qualifier': got 'eq'; expected a qualifier that fits the printed form '<1%'" in _problems(data_copy)
+
+
+def test_unreadable_printed_form(data_copy):
+    edit_cell(data_copy, "exposure", 2, "printed", "about three hundred")
+    assert "exposure.csv, row 2, column 'printed': got 'about three hundred'" in _problems(data_copy)
+
+
+def test_percentage_above_100(data_copy):
+    line = find_line(data_copy, "baseline", statistic="pct")
+    edit_cell(data_copy, "baseline", line, "value", "120")
+    edit_cell(data_copy, "baseline", line, "printed", "120")
+    edit_cell(data_copy, "baseline", line, "quote", "120")
+    assert f"baseline.csv, row {line}, column 'value': got 120.0; expected a percentage in [0, 100]" in _problems(data_copy)
+
+
+def test_interval_that_does_not_bracket_its_estimate(data_copy):
+    line = find_line(data_copy, "pfs", statistic="hr_ci_high", source_id="nejm_2011", assessment="central", locator="Abstract, Results, central assessment")
+    edit_cell(data_copy, "pfs", line, "value", "0.3")
+    edit_cell(data_copy, "pfs", line, "printed", "0.3")
+    message = _problems(data_copy)
+    assert f"pfs.csv, row {line}, column 'value': got 0.3; expected a hr_ci_high ≥ the hr 0.36" in message
+
+
+def test_count_and_percentage_that_disagree_with_n(data_copy):
+    line = find_line(data_copy, "pfs", statistic="events_pct", assessment="local", arm="everolimus")
+    edit_cell(data_copy, "pfs", line, "value", "45")
+    edit_cell(data_copy, "pfs", line, "printed", "45")
+    message = _problems(data_copy)
+    assert f"pfs.csv, row {line}, column 'value': got 45.0; expected 41.65% within printed rounding, the count 202" in message
+    assert "N = 485 (patients_randomised)" in message
+
+
+def test_count_above_n(data_copy):
+    line = find_line(data_copy, "exposure", measure="on_treatment_at_cutoff", arm="placebo", statistic="n")
+    edit_cell(data_copy, "exposure", line, "value", "269")
+    edit_cell(data_copy, "exposure", line, "printed", "269")
+    assert f"exposure.csv, row {line}, column 'value': got 269.0; expected a count no larger than the arm's N (239" in _problems(data_copy)
+
+
+def test_arms_that_do_not_add_up(data_copy):
+    line = find_line(data_copy, "exposure", measure="on_treatment_at_cutoff", arm="all", statistic="n")
+    edit_cell(data_copy, "exposure", line, "value", "297")
+    edit_cell(data_copy, "exposure", line, "printed", "297")
+    assert f"exposure.csv, row {line}, column 'value': got 297.0; expected the sum of the arms, 296" in _problems(data_copy)
+
+
+def test_table_n_that_is_not_the_population_n(data_copy):
+    edit_cell(data_copy, "adverse_events", 2, "n_arm", "485")
+    assert "adverse_events.csv, row 2, column 'n_arm': got 485; expected the safety_population of the everolimus arm in design.csv (482)" in _problems(data_copy)
+
+
+def test_response_categories_that_do_not_add_up(data_copy):
+    line = find_line(data_copy, "response", category="stable_disease", arm="everolimus", assessment="local")
+    edit_cell(data_copy, "response", line, "value", "71.1")
+    edit_cell(data_copy, "response", line, "printed", "71.1")
+    assert "response.csv" in _problems(data_copy) and "adding up to 100% within rounding" in _problems(data_copy)
+
+
+def test_quote_not_in_seed_and_printed_not_in_quote(data_copy, seeds):
+    edit_cell(data_copy, "design", 2, "quote", "a one-sided cumulative 5% level of significance")
+    edit_cell(data_copy, "design", 3, "printed", "95%")
+    edit_cell(data_copy, "design", 3, "value", "95")
+    message_rows = check_provenance(load_tables(data_copy), data_copy, seeds)
+    messages = "\n".join(map(str, message_rows))
+    assert "design.csv, row 2, column 'quote': got 'a one-sided cumulative 5% level of significance'; expected a verbatim phrase of 003_47ceb6856ae0d802.txt" in messages
+    assert "design.csv, row 3, column 'printed': got '95%'; expected a token that stands in the row's quote" in messages
+
+
+def test_every_problem_is_reported_not_just_the_first(data_copy):
+    edit_cell(data_copy, "pfs", 2, "arm", "nobody")
+    edit_cell(data_copy, "response", 2, "arm", "nobody")
+    message = _problems(data_copy)
+    assert "pfs.csv, row 2" in message and "response.csv, row 2" in message
+    assert message.startswith("data validation failed (2 problems)")
+
+
+def test_descriptor_declares_every_csv():
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    declared = {r["path"] for r in descriptor["resources"]}
+    assert declared == {p.name for p in DATA.glob("*.csv")}
