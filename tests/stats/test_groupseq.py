@@ -117,7 +117,9 @@ def test_spending_is_zero_at_start_alpha_at_end_and_increasing(spending, alpha):
     # Exact by construction: the final look spends alpha itself.
     assert spent[-1] == pytest.approx(alpha, abs=0.0)
     assert spent[0] == pytest.approx(0.0, abs=1e-300)
-    assert np.all(np.diff(spent) > 0)
+    # Non-decreasing: O'Brien-Fleming spending underflows to exactly 0 near t = 0.
+    assert np.all(np.diff(spent) >= 0)
+    assert spent[-2] < spent[-1]
 
 
 def test_hwang_shih_decani_with_gamma_zero_is_linear():
@@ -190,7 +192,8 @@ def _second_boundary_bivariate_normal(t1: float, alpha: float, spending) -> tupl
 def test_two_look_boundaries_match_bivariate_normal(t1, alpha, spending):
     boundaries = efficacy_boundaries((t1, 1.0), alpha, spending)
     c1, c2 = _second_boundary_bivariate_normal(t1, alpha, spending)
-    # The brief asks for 1e-6; the grid integration achieves about 1e-9.
+    # Required: 1e-6. The grid integration achieves about 1e-10 here, and at
+    # worst about 1e-7 in z for the earliest O'Brien-Fleming looks.
     assert boundaries.z[0] == pytest.approx(c1, abs=1e-12)
     assert boundaries.z[1] == pytest.approx(c2, abs=1e-6)
 
@@ -220,7 +223,9 @@ def test_a_look_that_spends_nothing_cannot_reject():
     boundaries = efficacy_boundaries((1e-4, 1.0), 0.025)
     assert boundaries.z[0] == math.inf
     assert boundaries.nominal_p[0] == 0.0
-    assert boundaries.z[1] == pytest.approx(norm.isf(0.025), abs=1e-9)
+    # The final look is then a fixed-design test; 1e-7 is the accuracy of the
+    # grid integration over the whole, untrimmed, distribution of Z_1.
+    assert boundaries.z[1] == pytest.approx(norm.isf(0.025), abs=1e-7)
 
 
 def test_obrien_fleming_boundaries_decrease_and_are_deterministic():
@@ -326,8 +331,9 @@ def test_two_look_power_matches_bivariate_normal():
     result = power_at_events(528.0, 0.74, fractions, 0.025, allocation_ratio=2.0)
     expected = _two_look_power_bivariate_normal(fractions, result.boundaries.z, result.drift)
     assert result.drift == pytest.approx(-math.log(0.74) * math.sqrt(528.0 * 2.0 / 9.0), rel=1e-15)
-    # Grid integration against Genz's bivariate normal algorithm.
-    assert result.power == pytest.approx(expected, abs=1e-9)
+    # Grid integration (error about 5e-9 here, shrinking as r^-4) against
+    # Genz's bivariate normal algorithm.
+    assert result.power == pytest.approx(expected, abs=1e-8)
     assert result.crossing_probabilities[0] == pytest.approx(
         norm.sf(result.boundaries.z[0] - result.drift * math.sqrt(0.5)), abs=1e-15
     )

@@ -138,7 +138,7 @@ def figures_agree(a: Version, b: Version) -> bool:
     if none_a or none_b:
         return none_a and none_b
     pa, pb = parse_printed(a.printed), parse_printed(b.printed)
-    tolerance = max(pa.resolution, pb.resolution) + 1e-12
+    tolerance = max(pa.resolution, pb.resolution) * (1 + 1e-9)  # relative: P values are 1e-15 small
     upper = {"lt", "le"}
     lower = {"gt", "ge"}
     qa, qb = a.qualifier, b.qualifier

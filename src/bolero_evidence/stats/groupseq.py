@@ -9,8 +9,11 @@ experimental arm (hazard ratio below 1).
 
 Boundary crossing probabilities are computed by the numerical recursive
 integration of Armitage, McPherson & Rowe (1969) on the grid of Jennison &
-Turnbull (2000, chapter 19), as gsDesign does: deterministic, and accurate to
-about 1e-9 in the crossing probabilities with the grid used here.
+Turnbull (2000, chapter 19), as gsDesign does: deterministic. With the grid
+size used here (r = 32; gsDesign uses 18) boundaries agree with exact
+bivariate-normal values to about 1e-10 for two looks at t = 0.5 and within
+1e-7 in the worst case checked (an O'Brien-Fleming look after t = 0.2);
+Simpson's rule makes the error shrink as r^-4.
 
 Public API
 ----------
@@ -68,9 +71,9 @@ __all__ = [
     "power_at_events",
 ]
 
-# Grid size parameter r of Jennison & Turnbull (2000, section 19.2): 12r - 1
-# points per look. gsDesign's default is 18; 32 costs little and moves the
-# integration error well below the 1e-6 asked of the boundaries.
+# Grid size parameter r of Jennison & Turnbull (2000, section 19.2): up to
+# 12r - 1 points per look. gsDesign's default is 18; 32 costs about 2x the time
+# and cuts the integration error about 10x, to below 1e-7 in z.
 _GRID_R = 32
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
