@@ -17,6 +17,7 @@ Nothing is returned until all three pass.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from .checks import cross_table_problems
 from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 
-__all__ = ["default_data_dir", "load_tables", "Tables", "schema_dimensions", "VALUE_COLUMNS", "PROVENANCE_COLUMNS"]
+__all__ = ["default_data_dir", "load_tables", "Tables", "TrackedTables", "DATA_DIR_ENV", "INPUT_LOG_ENV", "schema_dimensions", "VALUE_COLUMNS", "PROVENANCE_COLUMNS"]
 
 Tables = dict[str, pd.DataFrame]
 VALUE_COLUMNS = ("value", "value_text", "qualifier", "unit", "n_arm")
@@ -37,9 +38,31 @@ _NO_VALUE = {"not_reached", "not_reported"}
 _PANDAS_TYPES = {"number": "float64", "integer": "Int64", "string": "string"}
 
 
+DATA_DIR_ENV = "BOLERO_DATA_DIR"
+INPUT_LOG_ENV = "BOLERO_INPUT_LOG"
+
+
 def default_data_dir() -> Path:
-    """``data/`` of the checkout the package is installed from."""
+    """``$BOLERO_DATA_DIR`` when set (the build sets it for the notebooks), else ``data/`` of this checkout."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV])
     return Path(__file__).resolve().parents[3] / "data"
+
+
+class TrackedTables(dict):
+    """The tables, noting which ones a notebook reads.
+
+    When ``$BOLERO_INPUT_LOG`` names a file, every table looked up is
+    appended to it, so the build knows which data files each notebook
+    depends on and re-executes only the notebooks whose inputs changed.
+    """
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        log = os.environ.get(INPUT_LOG_ENV)
+        if log:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{name}\n")
+        return super().__getitem__(name)
 
 
 def _descriptor(data_dir: Path) -> dict:
@@ -176,7 +199,7 @@ def load_tables(data_dir: Path | str | None = None) -> Tables:
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     tables = _load_tables_cached(data_dir.resolve(), _fingerprint(data_dir))
     # Copies: the cache must not be changed by a caller that edits a frame.
-    return {name: frame.copy() for name, frame in tables.items()}
+    return TrackedTables({name: frame.copy() for name, frame in tables.items()})
 
 
 def _fingerprint(data_dir: Path) -> tuple:
