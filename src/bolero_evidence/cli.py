@@ -8,49 +8,89 @@ from pathlib import Path
 
 from .data.errors import DataValidationError
 
+PROJECT = Path(__file__).resolve().parents[2]
+
 
 def _validate(args: argparse.Namespace) -> int:
     from .data.loader import load_tables
     from .data.provenance import check_provenance, seeds_dir
 
-    data_dir = Path(args.data_dir) if args.data_dir else None
+    data_dir = Path(args.project) / "data"
     try:
         tables = load_tables(data_dir)
+        seeds = Path(args.seeds_dir) if args.seeds_dir else seeds_dir(Path(args.project))
+        problems = check_provenance(tables, data_dir, seeds)
+        if problems:
+            raise DataValidationError(problems)
     except DataValidationError as error:
         print(error, file=sys.stderr)
-        return 1
-    from .data.loader import default_data_dir
-
-    data_dir = data_dir or default_data_dir()
-    problems = check_provenance(tables, data_dir, Path(args.seeds_dir) if args.seeds_dir else seeds_dir())
-    if problems:
-        print(DataValidationError(problems), file=sys.stderr)
         return 1
     rows = sum(len(frame) for frame in tables.values())
     print(f"data valid: {len(tables)} tables, {rows} rows; every quote found in its seed")
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build.pipeline import BuildError, build
+
+    project = Path(args.project)
+    try:
+        result = build(project, seeds=Path(args.seeds_dir) if args.seeds_dir else None, force=args.force,
+                       use_quarto=False if args.no_quarto else None)
+    except DataValidationError as error:
+        print(f"build stopped at [1/4] validating data/: nothing was written.\n{error}", file=sys.stderr)
+        return 1
+    except BuildError as error:
+        print(f"build stopped: {error}\nThe previous report in _output/ is untouched.", file=sys.stderr)
+        return 1
+    executed = sum(r.executed for r in result.notebooks)
+    print(f"done in {result.seconds:.1f} s: {executed} of {len(result.notebooks)} notebooks executed; "
+          f"report {'rendered' if result.rendered else 'unchanged'} by {result.renderer}")
+    print(f"  HTML: {result.html}\n  PDF:  {result.pdf}")
+    if result.renderer != "quarto" and result.rendered:
+        print("notice: Quarto is not on the PATH, so the report was rendered by pandoc and Typst from the same "
+              "sources. Quarto would also add: " + "; ".join(result.notes))
+    return 0
+
+
+def _execute(args: argparse.Namespace) -> int:
+    import tempfile
+
+    import nbformat
+
+    from .build.notebooks import NotebookFailed, execute_notebook
+
+    project = Path(args.project)
+    for name in args.notebooks:
+        path = Path(name).resolve()
+        with tempfile.TemporaryDirectory() as scratch:
+            try:
+                executed = execute_notebook(path, data_dir=project / "data", register_dir=Path(scratch),
+                                            input_log=Path(scratch) / "inputs.txt")
+            except NotebookFailed as error:
+                print(f"failed: {error}", file=sys.stderr)
+                return 1
+        path.write_text(nbformat.writes(executed) + "\n", encoding="utf-8")
+        print(f"executed and saved {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bolero-evidence", description=__doc__)
+    parser = argparse.ArgumentParser(prog="bolero-evidence", description="Validate the BOLERO-2 data and build the evidence summary.")
+    parser.add_argument("--project", default=str(PROJECT), help="checkout to work on (default: this one)")
+    parser.add_argument("--seeds-dir", help="folder of the seed documents (default: $BOLERO_SEEDS_DIR or ../shared/seeds)")
     sub = parser.add_subparsers(dest="command", required=True)
-    validate = sub.add_parser("validate", help="validate data/ and trace every row to its seed")
-    validate.add_argument("--data-dir", help="folder of datapackage.json and the CSV files (default: data/)")
-    validate.add_argument("--seeds-dir", help="folder of the seed documents (default: ../shared/seeds)")
+    validate = sub.add_parser("validate", help="validate data/ and trace every row to its seed; writes nothing")
     validate.set_defaults(func=_validate)
-    build = sub.add_parser("build", help="validate the data and build the report")
-    build.add_argument("--data-dir", help=argparse.SUPPRESS)
-    build.add_argument("--seeds-dir", help=argparse.SUPPRESS)
+    build = sub.add_parser("build", help="validate, execute changed notebooks, refresh the register, render HTML and PDF")
+    build.add_argument("--force", action="store_true", help="execute every notebook and render even if nothing changed")
+    build.add_argument("--no-quarto", action="store_true", help="use the pandoc + Typst route even if Quarto is installed")
     build.set_defaults(func=_build)
+    execute = sub.add_parser("execute", help="execute notebooks in place and save their outputs (for authors; the build does this itself)")
+    execute.add_argument("notebooks", nargs="+", help="notebook files")
+    execute.set_defaults(func=_execute)
     args = parser.parse_args(argv)
     return args.func(args)
-
-
-def _build(args: argparse.Namespace) -> int:
-    status = _validate(args)
-    if status == 0:
-        print("build: the report does not exist yet; this command validated the data and did nothing else")
-    return status
 
 
 if __name__ == "__main__":

@@ -11,14 +11,18 @@ explicitly: Clopper-Pearson (``proportion_confint(method="beta")``), Wilson
 (``confint_proportions_2indep(method="newcomb", compare="diff")``) and the
 Katz log interval (``method="log", compare="ratio"``). The asymptotic score
 intervals (Miettinen-Nurminen for the difference and the ratio, Koopman for the
-ratio) are computed here: statsmodels 0.15 evaluates the constrained maximum
-likelihood estimate of the difference through an ``arccos`` whose argument
-drifts outside [-1, 1] by rounding (its score statistic is NaN for part of the
-parameter range even at 56/70 against 48/80), and its root brackets fail when a
-count is 0 or equal to its denominator. The statistic below is the same
-formula with the rounding guarded and the roots bracketed on the whole
-parameter range; the tests compare it with statsmodels where statsmodels
-converges and with published values where it does not.
+ratio) are computed here, for two reasons. statsmodels 0.15's cubic for the
+constrained maximum likelihood estimate of the difference has a wrong linear
+coefficient (``count0`` where ``nobs0`` belongs; statsmodels issue #10269, open
+at the time of writing), so its difference statistic is wrong or NaN and its
+interval misses Newcombe's (1998) published values, e.g. 0.0526-0.3440 instead
+of 0.0528-0.3382 for 56/70 against 48/80. And its score intervals fail or
+return complex numbers when a count is 0 or equal to its denominator (root
+brackets that do not straddle the root; polynomial roots of the Koopman
+closed form). The statistics below are the published formulas, with the
+bounds found by bracketed root finding on the whole parameter range; the tests
+compare the ratio intervals with statsmodels where it is correct, and all of
+them with published values.
 """
 
 from __future__ import annotations
@@ -967,8 +971,8 @@ def _constrained_mle_difference(
     if p == 0.0:
         p2 = -shift
     else:
-        # Rounding can push q / p^3 just outside [-1, 1]; the root it stands
-        # for is the boundary value.
+        # Rounding can push q / p^3 outside [-1, 1] by a few ulps (seen:
+        # 3e-15); the root it stands for is the boundary value.
         angle = (math.pi + math.acos(min(1.0, max(-1.0, q / p**3)))) / 3.0
         p2 = 2.0 * p * math.cos(angle) - shift
     p2 = min(max(p2, max(0.0, -delta)), min(1.0, 1.0 - delta))
