@@ -33,7 +33,8 @@ from bolero_evidence.stats.groupseq import (
 )
 
 REFERENCE_CSV = Path(__file__).resolve().parents[1] / "reference" / "groupseq_reference.csv"
-REFERENCE_ROWS = list(csv.DictReader(REFERENCE_CSV.open(newline="", encoding="utf-8")))
+with REFERENCE_CSV.open(newline="", encoding="utf-8") as _reference_file:
+    REFERENCE_ROWS = list(csv.DictReader(_reference_file))
 
 
 def _rows(quantity: str) -> list[dict[str, str]]:

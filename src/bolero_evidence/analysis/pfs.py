@@ -1,0 +1,403 @@
+"""Absolute and relative PFS effects of BOLERO-2 from the published medians and hazard ratios.
+
+What a guideline needs beside the hazard ratio is the absolute gain: how many
+months the median progression-free survival moves. This module derives, for
+each analysis the seeds print (interim and final data cut, local and central
+assessment, and the review's subgroups):
+
+- the gain and ratio of the medians (:func:`bolero_evidence.stats.survival.median_gain`);
+- the hazard ratio the medians imply if both arms were exponential
+  (:func:`bolero_evidence.stats.survival.hazard_ratio_from_medians`), beside
+  the printed hazard ratio where one is printed;
+- for a printed hazard ratio, the standard error, z and p its interval implies
+  (:func:`bolero_evidence.stats.survival.hazard_ratio_summary`), and
+  Schoenfeld's standard error from the printed event counts, for comparison;
+- what cannot be derived from these aggregates, and why.
+
+Inputs: ``pfs`` (NEJM 2011 Table 3 for the interim cut; the 2014 review for
+the final cut), ``pfs_subgroups`` (the review), ``design`` (allocation ratio).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..data.printed import parse_printed
+from ..stats.survival import (
+    NotDerivableError,
+    hazard_ratio_from_medians,
+    hazard_ratio_summary,
+    median_gain,
+    median_gain_interval,
+    schoenfeld_standard_error,
+    z_from_hazard_ratio_and_events,
+)
+from .common import pick, pick_row
+
+__all__ = [
+    "Analysis",
+    "OVERALL_ANALYSES",
+    "SUBGROUP_ORDER",
+    "SUBGROUP_LABELS",
+    "overall_effects",
+    "hazard_ratio_precision",
+    "subgroup_effects",
+    "not_derivable",
+    "median_gain_interval_message",
+    "plot_effects",
+]
+
+EXPERIMENTAL, CONTROL = "everolimus", "placebo"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One overall PFS analysis as a seed prints it.
+
+    Attributes
+    ----------
+    assessment : str
+        ``local`` (investigators, the primary end point) or ``central``.
+    data_cut : str
+        ``interim`` (NEJM 2011, 359 local events) or ``final``.
+    source_id : str
+        The seed whose figures are used: the NEJM's Table 3 for the interim
+        cut, the review (citing the final analysis) for the final cut.
+    """
+
+    assessment: str
+    data_cut: str
+    source_id: str
+
+    @property
+    def label(self) -> str:
+        """Row label, e.g. ``Local, interim``."""
+        return f"{self.assessment.capitalize()}, {self.data_cut}"
+
+
+# Interim figures are read from the primary publication (its Table 3, abstract
+# and text agree); the final cut is printed only in the review.
+OVERALL_ANALYSES = (
+    Analysis("local", "interim", "nejm_2011"),
+    Analysis("central", "interim", "nejm_2011"),
+    Analysis("local", "final", "mtor_review_2014"),
+    Analysis("central", "final", "mtor_review_2014"),
+)
+SUBGROUP_ORDER = ("visceral", "non_visceral", "bone_only", "nsai_adjuvant_only")
+SUBGROUP_LABELS = {
+    "visceral": "Visceral disease",
+    "non_visceral": "No visceral disease",
+    "bone_only": "Bone-only disease",
+    "nsai_adjuvant_only": "NSAI adjuvant only, no treatment for advanced disease",
+}
+
+
+def _optional(frame: pd.DataFrame, **where) -> float | None:
+    """:func:`pick` that returns None where no such figure is printed."""
+    try:
+        return pick(frame, **where)
+    except LookupError:
+        return None
+
+
+def _optional_row(frame: pd.DataFrame, **where) -> pd.Series | None:
+    try:
+        return pick_row(frame, **where)
+    except LookupError:
+        return None
+
+
+def _printed_hazard_ratio(pfs: pd.DataFrame, analysis: Analysis) -> tuple[float, float, float, int] | None:
+    """Printed HR, CI limits and the decimals they are printed with; None if the seed prints none."""
+    where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, arm="comparison", source_id=analysis.source_id)
+    rows = [_optional_row(pfs, statistic=s, **where) for s in ("hr", "hr_ci_low", "hr_ci_high")]
+    if any(r is None for r in rows):
+        return None
+    decimals = max(parse_printed(str(r["printed"])).decimals for r in rows)
+    return float(rows[0]["value"]), float(rows[1]["value"]), float(rows[2]["value"]), decimals
+
+
+def overall_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Gain, ratio and exponential HR of the overall medians, beside the printed HR.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The validated tables (:func:`bolero_evidence.data.load_tables`).
+
+    Returns
+    -------
+    DataFrame
+        One row per :data:`OVERALL_ANALYSES` entry with columns
+        ``assessment``, ``data_cut``, ``source_id``, ``label``,
+        ``median_everolimus``, ``median_placebo``, ``median_gain``,
+        ``median_ratio``, ``hr_exponential``, ``hr_printed``,
+        ``hr_ci_low``, ``hr_ci_high`` (NaN where none is printed),
+        ``exponential_within_ci`` (whether the exponential HR lies inside the
+        printed 95% CI; None without one), ``exponential_minus_printed``
+        (on the log scale, ``log hr_exponential - log hr_printed``),
+        ``printed_gain`` (a gain the source itself prints, NaN if none),
+        ``printed_gain_reproduced`` (whether the recomputed gain equals it
+        within the printed rounding; None without one).
+    """
+    pfs = tables["pfs"]
+    rows = []
+    for analysis in OVERALL_ANALYSES:
+        where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
+        med_e = pick(pfs, arm=EXPERIMENTAL, statistic="median", **where)
+        med_c = pick(pfs, arm=CONTROL, statistic="median", **where)
+        gain = median_gain(med_e, med_c)
+        exponential = hazard_ratio_from_medians(med_e, med_c)
+        printed = _printed_hazard_ratio(pfs, analysis)
+        hr, low, high = (printed[:3] if printed else (math.nan,) * 3)
+        gain_row = _optional_row(pfs, arm="comparison", statistic="median_gain", **where)
+        if gain_row is not None:
+            printed_gain = float(gain_row["value"])
+            # Equal within half a unit of the printed last place: the medians
+            # themselves are rounded, so a closer match cannot be asked for.
+            tolerance = parse_printed(str(gain_row["printed"])).resolution
+            reproduced = abs(gain.gain - printed_gain) <= tolerance * (1 + 1e-9)
+        else:
+            printed_gain, reproduced = math.nan, None
+        rows.append({
+            "assessment": analysis.assessment, "data_cut": analysis.data_cut, "source_id": analysis.source_id,
+            "label": analysis.label, "median_everolimus": med_e, "median_placebo": med_c,
+            "median_gain": gain.gain, "median_ratio": gain.ratio, "hr_exponential": exponential.hazard_ratio,
+            "hr_printed": hr, "hr_ci_low": low, "hr_ci_high": high,
+            "exponential_within_ci": (low <= exponential.hazard_ratio <= high) if printed else None,
+            "exponential_minus_printed": (math.log(exponential.hazard_ratio) - math.log(hr)) if printed else math.nan,
+            "printed_gain": printed_gain, "printed_gain_reproduced": reproduced,
+        })
+    return pd.DataFrame(rows)
+
+
+def hazard_ratio_precision(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """What each printed hazard ratio's interval implies, beside Schoenfeld's SE from the events.
+
+    Only analyses with a printed HR and 95% CI appear (the interim cut:
+    NEJM Table 3).
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The validated tables.
+
+    Returns
+    -------
+    DataFrame
+        One row per analysis with columns ``assessment``, ``data_cut``,
+        ``source_id``, ``label``, ``hr``, ``ci_low``, ``ci_high``,
+        ``log_hr``, ``se_from_ci``, ``se_from_ci_min``, ``se_from_ci_max``
+        (the range rounding of the printed limits allows),
+        ``symmetric_within_rounding``, ``z_from_ci``, ``p_two_sided_from_ci``,
+        ``events_everolimus``, ``events_placebo``, ``events_total``,
+        ``allocation_ratio``, ``se_schoenfeld``, ``z_schoenfeld``,
+        ``se_ratio`` (``se_from_ci / se_schoenfeld``), ``p_printed``
+        (as the source prints it).
+
+    Notes
+    -----
+    The interval-implied SE assumes a Wald interval on the log scale; the
+    Schoenfeld SE assumes proportional hazards, an effect near HR 1 and the
+    planned 2:1 split of patients at risk throughout. Agreement of the two is
+    a plausibility check of the printed interval, not a test of either.
+    """
+    pfs, design = tables["pfs"], tables["design"]
+    allocation = pick(design, parameter="allocation_ratio", arm="all", source_id="nejm_2011")
+    rows = []
+    for analysis in OVERALL_ANALYSES:
+        printed = _printed_hazard_ratio(pfs, analysis)
+        if printed is None:
+            continue
+        hr, low, high, decimals = printed
+        summary = hazard_ratio_summary(hr, low, high, confidence=0.95, decimals=decimals)
+        where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
+        events_e = pick(pfs, arm=EXPERIMENTAL, statistic="events_n", **where)
+        events_c = pick(pfs, arm=CONTROL, statistic="events_n", **where)
+        se_s = schoenfeld_standard_error(events_e + events_c, allocation)
+        p_row = pick_row(pfs, arm="comparison", statistic="p_value", **where)
+        rows.append({
+            "assessment": analysis.assessment, "data_cut": analysis.data_cut, "source_id": analysis.source_id,
+            "label": analysis.label, "hr": hr, "ci_low": low, "ci_high": high, "log_hr": summary.log_hazard_ratio,
+            "se_from_ci": summary.standard_error, "se_from_ci_min": summary.standard_error_range[0],
+            "se_from_ci_max": summary.standard_error_range[1],
+            "symmetric_within_rounding": summary.symmetric_within_rounding,
+            "z_from_ci": summary.z, "p_two_sided_from_ci": summary.p_two_sided,
+            "events_everolimus": events_e, "events_placebo": events_c, "events_total": events_e + events_c,
+            "allocation_ratio": allocation, "se_schoenfeld": se_s,
+            "z_schoenfeld": z_from_hazard_ratio_and_events(hr, events_e + events_c, allocation),
+            "se_ratio": summary.standard_error / se_s, "p_printed": str(p_row["printed"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def subgroup_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Gain, ratio and exponential HR of the review's subgroup medians.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The validated tables.
+
+    Returns
+    -------
+    DataFrame
+        One row per subgroup (:data:`SUBGROUP_ORDER`) with columns
+        ``subgroup``, ``label``, ``data_cut``, ``assessment``, ``source_id``,
+        ``median_everolimus``, ``median_placebo``, ``median_gain``,
+        ``median_ratio``, ``hr_exponential``. No printed HR: the seeds print
+        none for these subgroups.
+    """
+    frame = tables["pfs_subgroups"]
+    rows = []
+    for subgroup in SUBGROUP_ORDER:
+        here = frame[frame["subgroup"] == subgroup]
+        # Every subgroup figure comes from one place in one seed; take its cut
+        # and assessment from the rows rather than assuming them.
+        keys = here[["data_cut", "assessment", "source_id"]].drop_duplicates()
+        if len(keys) != 1:
+            raise ValueError(f"subgroup {subgroup!r} is printed for several analyses: {keys.to_dict('records')}")
+        cut, assessment, source = keys.iloc[0]
+        where = dict(subgroup=subgroup, data_cut=cut, assessment=assessment, source_id=source, statistic="median")
+        med_e = pick(frame, arm=EXPERIMENTAL, **where)
+        med_c = pick(frame, arm=CONTROL, **where)
+        gain = median_gain(med_e, med_c)
+        rows.append({
+            "subgroup": subgroup, "label": SUBGROUP_LABELS[subgroup], "data_cut": cut, "assessment": assessment,
+            "source_id": source, "median_everolimus": med_e, "median_placebo": med_c, "median_gain": gain.gain,
+            "median_ratio": gain.ratio, "hr_exponential": hazard_ratio_from_medians(med_e, med_c).hazard_ratio,
+        })
+    return pd.DataFrame(rows)
+
+
+def median_gain_interval_message() -> str:
+    """The reason :func:`bolero_evidence.stats.survival.median_gain_interval` gives for refusing."""
+    try:
+        median_gain_interval(1.0, 1.0)
+    except NotDerivableError as refusal:
+        return str(refusal)
+    raise AssertionError("median_gain_interval returned instead of refusing")  # pragma: no cover
+
+
+def not_derivable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """What the printed PFS aggregates cannot give, where, and why.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The validated tables.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``quantity``, ``applies_to``, ``reason``; the rows are found
+        from the data (which analyses lack a printed HR, event counts, or have
+        a median or limit printed as NR), not listed by hand.
+    """
+    pfs, subgroups = tables["pfs"], tables["pfs_subgroups"]
+    overall = [a for a in OVERALL_ANALYSES]
+    subgroup_names = ", ".join(SUBGROUP_LABELS[s].split(",")[0].lower() for s in SUBGROUP_ORDER)
+    rows = [{
+        "quantity": "95% CI for the gain in median PFS (difference of medians)",
+        "applies_to": "every analysis and subgroup",
+        "reason": median_gain_interval_message(),
+    }]
+    without_hr = [a for a in overall if _printed_hazard_ratio(pfs, a) is None]
+    if without_hr:
+        rows.append({
+            "quantity": "Hazard ratio with its 95% CI; the log-HR SE, z and P it implies",
+            "applies_to": "; ".join(a.label for a in without_hr) + f"; subgroups ({subgroup_names})",
+            "reason": "no hazard ratio or interval is printed in the seeds for these analyses (the review prints "
+                      "medians only; the NEJM's subgroup forest plot, Fig. 2, is interim and its numbers are not "
+                      "in the seed text). The exponential-model HR from the medians is shown instead: an "
+                      "assumption, not an estimate of the trial's Cox or log-rank HR.",
+        })
+    without_events = [a for a in overall
+                      if _optional(pfs, data_cut=a.data_cut, assessment=a.assessment, source_id=a.source_id,
+                                   arm=EXPERIMENTAL, statistic="events_n") is None]
+    if without_events:
+        rows.append({
+            "quantity": "Schoenfeld SE of the log HR; any interval for the exponential-model HR",
+            "applies_to": "; ".join(a.label for a in without_events) + "; all subgroups",
+            "reason": "both need the number of events (per arm for the exponential interval), which the seeds do "
+                      "not print for the final cut or the subgroups; the subgroups' sizes are not printed either.",
+        })
+    open_limits = pd.concat([
+        pfs[(pfs["qualifier"] == "not_reached") & pfs["statistic"].isin(["median", "median_ci_low", "median_ci_high"])],
+        subgroups[subgroups["qualifier"] == "not_reached"],
+    ])
+    for _, row in open_limits.drop_duplicates(["data_cut", "assessment", "arm", "statistic", "source_id"]).iterrows():
+        what = "median" if row["statistic"] == "median" else "95% CI of the median (upper limit NR)" \
+            if row["statistic"] == "median_ci_high" else "95% CI of the median (lower limit NR)"
+        rows.append({
+            "quantity": f"{row['arm'].capitalize()} {what}",
+            "applies_to": f"{row['assessment'].capitalize()}, {row['data_cut']} ({row['source_id']})",
+            "reason": "printed as NR (not reached): the Kaplan-Meier curve did not cross that level, so the "
+                      "value is only bounded. The point median is still usable for the gain and the "
+                      "exponential HR, but nothing that needs this limit (such as a standard error of the "
+                      "median read off its interval) can be derived."
+                      if row["statistic"] != "median" else
+                      "printed as NR: the median is only bounded below, so neither a gain nor an "
+                      "exponential-model HR can be computed for this analysis.",
+        })
+    return pd.DataFrame(rows, columns=["quantity", "applies_to", "reason"])
+
+
+def plot_effects(overall: pd.DataFrame, subgroups: pd.DataFrame):
+    """Absolute (median gain) and relative (HR) effects side by side, one row per analysis.
+
+    Parameters
+    ----------
+    overall : DataFrame
+        :func:`overall_effects`.
+    subgroups : DataFrame
+        :func:`subgroup_effects`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left panel: gain in median PFS (months). Right panel: hazard ratio on
+        a log scale, the printed HR with its 95% CI where one is printed
+        (filled square and line) and the HR implied by the medians under an
+        exponential model (open circle).
+    """
+    import matplotlib.pyplot as plt
+
+    labels = list(overall["label"]) + [f"Subgroup: {label.split(',')[0]}" for label in subgroups["label"]]
+    gains = list(overall["median_gain"]) + list(subgroups["median_gain"])
+    exponential = list(overall["hr_exponential"]) + list(subgroups["hr_exponential"])
+    printed = list(overall["hr_printed"]) + [math.nan] * len(subgroups)
+    lows = list(overall["hr_ci_low"]) + [math.nan] * len(subgroups)
+    highs = list(overall["hr_ci_high"]) + [math.nan] * len(subgroups)
+    positions = list(range(len(labels)))[::-1]
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 4.2), dpi=100, sharey=True,
+                                         gridspec_kw={"width_ratios": [1, 1]})
+    left.barh(positions, gains, color="#4C72B0", height=0.55)
+    left.set_yticks(positions, labels)
+    left.set_xlabel("Gain in median PFS (months, everolimus − placebo)")
+    left.axvline(0, color="black", linewidth=0.8)
+    left.set_xlim(0, max(gains) * 1.15)
+
+    for y, hr, low, high, exp_hr in zip(positions, printed, lows, highs, exponential):
+        if not math.isnan(hr):
+            right.plot([low, high], [y, y], color="black", linewidth=1.5)
+            right.plot(hr, y, marker="s", color="black", markersize=6, linestyle="none")
+        right.plot(exp_hr, y, marker="o", markerfacecolor="white", markeredgecolor="#C44E52", markersize=7,
+                   linestyle="none")
+    right.set_xscale("log")
+    right.set_xlim(0.2, 1.2)
+    ticks = [0.25, 0.35, 0.5, 0.7, 1.0]
+    right.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    right.minorticks_off()
+    right.axvline(1.0, color="grey", linewidth=0.8, linestyle="--")
+    right.set_xlabel("Hazard ratio (log scale)")
+    right.plot([], [], marker="s", color="black", linestyle="-", label="printed HR, 95% CI")
+    right.plot([], [], marker="o", markerfacecolor="white", markeredgecolor="#C44E52", linestyle="none",
+               label="exponential HR from medians")
+    right.legend(loc="lower right", fontsize=8, frameon=False)
+    figure.tight_layout()
+    return figure
