@@ -12,14 +12,17 @@ What render.py hands over:
 
 What it does, in order (one filter per step, so each step sees the result
 of the one before):
-  1. turns every `.bolero-float` Div into a captioned Table (a single
-     pipe table) or a Figure, keeping the label as the identifier;
+  1. turns every `.bolero-float` Div, and Quarto's own `::: {#fig-x}` /
+     `::: {#tbl-x}` divs, into a captioned Table (a single pipe table) or
+     a Figure, keeping the label as the identifier;
   2. numbers sections (1, 1.1, ...) unless `.unnumbered`, and tables and
      figures separately in order of appearance, prefixing captions with
      "Table N: " / "Figure N: " as Quarto does;
   3. replaces `@sec-x`, `@tbl-x`, `@fig-x` (which pandoc parses as Cite
      elements) by links reading "Section N", "Table N", "Figure N";
-  4. for Typst only: styles the notes and gives images their alt text.
+  4. lets tables fit the page: columns sized by content, break
+     opportunities inside long identifiers;
+  5. for Typst only: styles the notes and gives images their alt text.
 
 Errors start with "bolero-render: " so that render.py can report them as
 a RenderError naming the article.
@@ -67,7 +70,12 @@ local function float_from_div(div)
   local caption, body = pandoc.Blocks({}), pandoc.Blocks({})
   for _, block in ipairs(div.content) do
     if block.t == "Div" and block.classes:includes("bolero-float-caption") then
-      caption = block.content
+      -- Plain, not Para: a caption is not a paragraph (no <p> in <caption>).
+      caption = block.content:walk({
+        Para = function(para)
+          return pandoc.Plain(para.content)
+        end,
+      })
     else
       body:insert(block)
     end
@@ -83,10 +91,23 @@ local function float_from_div(div)
   return pandoc.Figure(body, pandoc.Caption(caption), pandoc.Attr(div.identifier))
 end
 
+-- Quarto's own figure/table divs, `::: {#fig-x}` content, then the caption
+-- as the last paragraph, get the same treatment as embeds.
+local function caption_last_paragraph(div)
+  local last = div.content[#div.content]
+  if #div.content > 1 and last.t == "Para" then
+    div.content[#div.content] = pandoc.Div({ last }, pandoc.Attr("", { "bolero-float-caption" }))
+  end
+  return div
+end
+
 local make_floats = {
   Div = function(div)
     if div.classes:includes("bolero-float") then
       return float_from_div(div)
+    end
+    if FLOAT_NAMES[prefix_of(div.identifier) or ""] then
+      return float_from_div(caption_last_paragraph(div))
     end
   end,
 }
@@ -128,16 +149,16 @@ local function shallowest_numbered_level(doc)
   return level
 end
 
+-- "Table 1" becomes "Table 1: caption", or stays "Table 1" if uncaptioned.
 local function prefix_caption(caption, text)
   local long = caption.long
-  local label = pandoc.Str(text)
   if #long > 0 and (long[1].t == "Plain" or long[1].t == "Para") then
     long[1].content:insert(1, pandoc.Space())
     long[1].content:insert(1, pandoc.Str(text .. ":"))
   elseif #long > 0 then
     long:insert(1, pandoc.Plain({ pandoc.Str(text .. ":") }))
   else
-    long:insert(pandoc.Plain({ label }))
+    long:insert(pandoc.Plain({ pandoc.Str(text) }))
   end
   caption.long = long
   return caption
@@ -233,7 +254,43 @@ local function resolve_cite(cite)
   return references
 end
 
--- Step 4: Typst details --------------------------------------------------
+-- Step 4: tables ------------------------------------------------------------
+
+-- Break opportunities inside identifiers such as "oncology_news_2011" or
+-- "provenance.deaths.count", which would otherwise overflow a table column.
+-- Neither marker adds a character to the text a reader copies: <wbr> in
+-- HTML, and in Typst a sliver of spacing (Typst drops h(0pt) altogether).
+local BREAK = FORMAT:match("typst") and pandoc.RawInline("typst", "#h(0.01pt);") or pandoc.RawInline("html", "<wbr>")
+
+local function breakable(str)
+  local marked = str.text:gsub("([_/=])", "%1\0"):gsub("(%a%.)(%a)", "%1\0%2")
+  if marked == str.text then
+    return nil
+  end
+  local pieces = pandoc.Inlines({})
+  for piece in marked:gmatch("[^\0]+") do
+    if #pieces > 0 then
+      pieces:insert(BREAK)
+    end
+    pieces:insert(pandoc.Str(piece))
+  end
+  return pieces
+end
+
+local fit_tables = {
+  -- Columns sized by their content (HTML's automatic table layout, Typst's
+  -- `auto` columns, both shrunk to the page) rather than by pandoc's relative
+  -- widths, which come from the dashes of a pipe table and let long cells
+  -- run into their neighbours.
+  Table = function(tbl)
+    for index, colspec in ipairs(tbl.colspecs) do
+      tbl.colspecs[index] = { colspec[1], pandoc.ColWidthDefault }
+    end
+    return tbl:walk({ Str = breakable })
+  end,
+}
+
+-- Step 5: Typst details --------------------------------------------------
 
 local function typst_string(text)
   return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
@@ -263,6 +320,7 @@ local filters = {
   make_floats,
   { Pandoc = number_all },
   { Cite = resolve_cite },
+  fit_tables,
 }
 if FORMAT:match("typst") then
   table.insert(filters, typst_details)

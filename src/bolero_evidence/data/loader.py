@@ -81,6 +81,116 @@ class TrackedTables(dict):
         return super().values()
 
 
+def _descriptor(data_dir: Path) -> dict:
+    path = data_dir / "datapackage.json"
+    if not path.is_file():
+        raise DataValidationError([Problem(path, None, None, None, "the data package descriptor")])
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataValidationError([Problem(path, error.lineno, None, error.msg, "valid JSON")]) from None
+
+
+def schema_dimensions(descriptor: dict, name: str) -> list[str]:
+    """Columns that say *what* a row measures (neither value nor provenance)."""
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    skip = set(VALUE_COLUMNS) | set(PROVENANCE_COLUMNS)
+    return [f["name"] for f in resource["schema"]["fields"] if f["name"] not in skip]
+
+
+def _frictionless_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    for resource in descriptor["resources"]:
+        if not (data_dir / resource["path"]).is_file():
+            problems.append(Problem(data_dir / resource["path"], None, None, None,
+                                    f"the CSV file of resource {resource['name']!r} named in datapackage.json"))
+    if problems:
+        return problems
+    package = frictionless.Package(descriptor, basepath=str(data_dir))
+    report = package.validate()
+    for task in report.tasks:
+        path = data_dir / Path(task.place).name
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None) or None
+            cell = getattr(error, "cell", None)
+            expected = error.note or error.title
+            if error.type == "type-error":
+                expected = f"a value of type {error.note.split('is', 1)[-1].strip().strip(chr(34))}"
+            elif error.type == "constraint-error":
+                expected = f"a value meeting {error.note}"
+            elif error.type == "foreign-key":
+                found = re.search(r'for "([^"]+)": values "([^"]*)" not found in the lookup table "([^"]+)" as "([^"]+)"', error.note or "")
+                if found:
+                    column, cell = found.group(1), found.group(2)
+                    expected = f"a {found.group(4)} listed in {found.group(3)}.csv (foreign key)"
+                else:
+                    expected, cell = f"a row whose foreign key resolves ({error.note})", "(whole row)"
+            elif error.type == "primary-key":
+                keys = _primary_key(descriptor, task.name)
+                cell = "(whole row)"
+                expected = f"a unique combination of {', '.join(keys)} (primary key): {error.note.replace('row at position', 'row')}"
+            elif error.type in {"extra-cell", "missing-cell", "blank-row", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label"}:
+                expected = f"no {error.title.lower()}" + (f" ({error.note})" if error.note else "")
+                cell = cell if cell not in (None, "") else "(empty)"
+            problems.append(Problem(path, row, column, cell, expected))
+    return problems
+
+
+def _primary_key(descriptor: dict, name: str) -> list[str]:
+    resource = next((r for r in descriptor["resources"] if r["name"] == name), {})
+    key = resource.get("schema", {}).get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
+
+
+def _read_csv(path: Path, resource: dict) -> pd.DataFrame:
+    dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in resource["schema"]["fields"]}
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
+    return frame
+
+
+def _row_problems(name: str, frame: pd.DataFrame, path: Path) -> list[Problem]:
+    """Printed form against typed value; units against their range."""
+    problems: list[Problem] = []
+    if "printed" not in frame.columns or "value" not in frame.columns:
+        return problems
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        qualifier, value, unit = row["qualifier"], row["value"], row["unit"]
+        has_text = "value_text" in frame.columns and pd.notna(row["value_text"])
+        if unit in {"date", "text"}:
+            if not has_text or pd.notna(value):
+                problems.append(Problem(path, line, "value_text", row.get("value_text"),
+                                        f"a text value (and an empty value column) for unit {unit!r}"))
+            continue
+        if has_text:
+            problems.append(Problem(path, line, "value_text", row["value_text"], "empty for a numeric row"))
+        if qualifier in _NO_VALUE:
+            if pd.notna(value):
+                problems.append(Problem(path, line, "value", value, f"empty when the qualifier is {qualifier}"))
+        elif pd.isna(value):
+            problems.append(Problem(path, line, "value", "", f"a number (qualifier is {qualifier})"))
+        try:
+            printed = parse_printed(str(row["printed"]))
+        except ValueError as error:
+            problems.append(Problem(path, line, "printed", row["printed"], str(error).split("(", 1)[-1].rstrip(")")))
+            continue
+        if not qualifier_matches(printed, qualifier):
+            problems.append(Problem(path, line, "qualifier", qualifier,
+                                    f"a qualifier that fits the printed form {row['printed']!r}"))
+        if printed.value is not None and pd.notna(value) and abs(printed.value - float(value)) > 1e-12 * max(1.0, abs(printed.value)):
+            problems.append(Problem(path, line, "value", value,
+                                    f"{printed.value:g}, the number printed as {row['printed']!r}"))
+        if pd.notna(value):
+            if unit == "percent" and not 0 <= value <= 100:
+                problems.append(Problem(path, line, "value", value, "a percentage in [0, 100]"))
+            if unit == "p_value" and not 0 < value <= 1:
+                problems.append(Problem(path, line, "value", value, "a P value in (0, 1]"))
+            if unit in {"count", "months", "weeks", "years", "hazard_ratio", "ratio"} and value < 0:
+                problems.append(Problem(path, line, "value", value, f"a non-negative number of {unit}"))
+    return problems
+
+
 def load_tables(data_dir: Path | str | None = None) -> Tables:
     """Load and validate every table of the data package.
 
