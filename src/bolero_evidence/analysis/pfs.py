@@ -35,7 +35,7 @@ from ..stats.survival import (
     schoenfeld_standard_error,
     z_from_hazard_ratio_and_events,
 )
-from .common import pick, pick_row
+from .common import fmt, fmt_interval, pick, pick_row
 
 __all__ = [
     "Analysis",
@@ -48,9 +48,16 @@ __all__ = [
     "not_derivable",
     "median_gain_interval_message",
     "plot_effects",
+    "overall_view",
+    "precision_view",
+    "subgroup_view",
+    "not_derivable_view",
 ]
 
 EXPERIMENTAL, CONTROL = "everolimus", "placebo"
+# The NEJM prints P < 0.001 only; the news report of the EMCC 2011 presentation
+# is the one seed that prints the (stratified log-rank) P value itself.
+EXACT_P_SOURCE = "oncology_news_2011"
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,9 @@ SUBGROUP_LABELS = {
     "visceral": "Visceral disease",
     "non_visceral": "No visceral disease",
     "bone_only": "Bone-only disease",
-    "nsai_adjuvant_only": "NSAI adjuvant only, no treatment for advanced disease",
+    # Nonsteroidal aromatase inhibitor in the adjuvant setting only, no
+    # treatment yet for advanced disease (the review's wording).
+    "nsai_adjuvant_only": "NSAI adjuvant only",
 }
 
 
@@ -108,6 +117,20 @@ def _optional_row(frame: pd.DataFrame, **where) -> pd.Series | None:
         return pick_row(frame, **where)
     except LookupError:
         return None
+
+
+def _median_effects(median_experimental: float | None, median_control: float | None) -> tuple[float, float, float]:
+    """Gain, ratio and exponential HR of two medians; NaN for all three if a median is NR.
+
+    An NR median is listed by :func:`not_derivable`; the other analyses are
+    still shown.
+    """
+    try:
+        gain = median_gain(median_experimental, median_control)
+        exponential = hazard_ratio_from_medians(median_experimental, median_control)
+    except NotDerivableError:
+        return math.nan, math.nan, math.nan
+    return gain.gain, gain.ratio, exponential.hazard_ratio
 
 
 def _printed_hazard_ratio(pfs: pd.DataFrame, analysis: Analysis) -> tuple[float, float, float, int] | None:
@@ -149,26 +172,26 @@ def overall_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
         med_e = pick(pfs, arm=EXPERIMENTAL, statistic="median", **where)
         med_c = pick(pfs, arm=CONTROL, statistic="median", **where)
-        gain = median_gain(med_e, med_c)
-        exponential = hazard_ratio_from_medians(med_e, med_c)
+        gain, ratio, hr_exponential = _median_effects(med_e, med_c)
         printed = _printed_hazard_ratio(pfs, analysis)
         hr, low, high = (printed[:3] if printed else (math.nan,) * 3)
         gain_row = _optional_row(pfs, arm="comparison", statistic="median_gain", **where)
         if gain_row is not None:
             printed_gain = float(gain_row["value"])
-            # Equal within half a unit of the printed last place: the medians
-            # themselves are rounded, so a closer match cannot be asked for.
+            # The printed gain is rounded to its last printed place, so the
+            # recomputed gain must lie within half a unit of it, no closer.
             tolerance = parse_printed(str(gain_row["printed"])).resolution
-            reproduced = abs(gain.gain - printed_gain) <= tolerance * (1 + 1e-9)
+            reproduced = abs(gain - printed_gain) <= tolerance * (1 + 1e-9)
         else:
             printed_gain, reproduced = math.nan, None
         rows.append({
             "assessment": analysis.assessment, "data_cut": analysis.data_cut, "source_id": analysis.source_id,
             "label": analysis.label, "median_everolimus": med_e, "median_placebo": med_c,
-            "median_gain": gain.gain, "median_ratio": gain.ratio, "hr_exponential": exponential.hazard_ratio,
+            "median_gain": gain, "median_ratio": ratio, "hr_exponential": hr_exponential,
             "hr_printed": hr, "hr_ci_low": low, "hr_ci_high": high,
-            "exponential_within_ci": (low <= exponential.hazard_ratio <= high) if printed else None,
-            "exponential_minus_printed": (math.log(exponential.hazard_ratio) - math.log(hr)) if printed else math.nan,
+            "exponential_within_ci": (low <= hr_exponential <= high) if printed and not math.isnan(hr_exponential) else None,
+            # NaN propagates from an NR median (hr_exponential NaN).
+            "exponential_minus_printed": math.log(hr_exponential) - math.log(hr) if printed else math.nan,
             "printed_gain": printed_gain, "printed_gain_reproduced": reproduced,
         })
     return pd.DataFrame(rows)
@@ -196,14 +219,17 @@ def hazard_ratio_precision(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ``events_everolimus``, ``events_placebo``, ``events_total``,
         ``allocation_ratio``, ``se_schoenfeld``, ``z_schoenfeld``,
         ``se_ratio`` (``se_from_ci / se_schoenfeld``), ``p_printed``
-        (as the source prints it).
+        (as the source prints it) and ``p_reported_exact`` (the P value the
+        news report prints for the same analysis, NaN if none).
 
     Notes
     -----
     The interval-implied SE assumes a Wald interval on the log scale; the
     Schoenfeld SE assumes proportional hazards, an effect near HR 1 and the
     planned 2:1 split of patients at risk throughout. Agreement of the two is
-    a plausibility check of the printed interval, not a test of either.
+    a plausibility check of the printed interval, not a test of either. The
+    reported P comes from a stratified log-rank test, not from the interval,
+    and is not expected to equal the Wald P the interval implies.
     """
     pfs, design = tables["pfs"], tables["design"]
     allocation = pick(design, parameter="allocation_ratio", arm="all", source_id="nejm_2011")
@@ -230,6 +256,8 @@ def hazard_ratio_precision(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "allocation_ratio": allocation, "se_schoenfeld": se_s,
             "z_schoenfeld": z_from_hazard_ratio_and_events(hr, events_e + events_c, allocation),
             "se_ratio": summary.standard_error / se_s, "p_printed": str(p_row["printed"]),
+            "p_reported_exact": _optional(pfs, data_cut=analysis.data_cut, assessment=analysis.assessment,
+                                          arm="comparison", statistic="p_value", source_id=EXACT_P_SOURCE) or math.nan,
         })
     return pd.DataFrame(rows)
 
@@ -264,11 +292,11 @@ def subgroup_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         where = dict(subgroup=subgroup, data_cut=cut, assessment=assessment, source_id=source, statistic="median")
         med_e = pick(frame, arm=EXPERIMENTAL, **where)
         med_c = pick(frame, arm=CONTROL, **where)
-        gain = median_gain(med_e, med_c)
+        gain, ratio, hr_exponential = _median_effects(med_e, med_c)
         rows.append({
             "subgroup": subgroup, "label": SUBGROUP_LABELS[subgroup], "data_cut": cut, "assessment": assessment,
-            "source_id": source, "median_everolimus": med_e, "median_placebo": med_c, "median_gain": gain.gain,
-            "median_ratio": gain.ratio, "hr_exponential": hazard_ratio_from_medians(med_e, med_c).hazard_ratio,
+            "source_id": source, "median_everolimus": med_e, "median_placebo": med_c, "median_gain": gain,
+            "median_ratio": ratio, "hr_exponential": hr_exponential,
         })
     return pd.DataFrame(rows)
 
@@ -280,6 +308,19 @@ def median_gain_interval_message() -> str:
     except NotDerivableError as refusal:
         return str(refusal)
     raise AssertionError("median_gain_interval returned instead of refusing")  # pragma: no cover
+
+
+_NOT_REACHED_WHAT = {
+    "median": "median",
+    "median_ci_low": "95% CI of the median (lower limit NR)",
+    "median_ci_high": "95% CI of the median (upper limit NR)",
+}
+_NOT_REACHED_LIMIT = ("printed as NR (not reached): the Kaplan-Meier curve did not cross that level, so the limit "
+                      "is only bounded. The point median is still usable for the gain and the exponential HR, "
+                      "but nothing that needs this limit (such as a standard error of the median read off its "
+                      "interval) can be derived.")
+_NOT_REACHED_MEDIAN = ("printed as NR: the median is only bounded below, so neither a gain nor an "
+                       "exponential-model HR can be computed for this analysis.")
 
 
 def not_derivable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -298,50 +339,41 @@ def not_derivable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         a median or limit printed as NR), not listed by hand.
     """
     pfs, subgroups = tables["pfs"], tables["pfs_subgroups"]
-    overall = [a for a in OVERALL_ANALYSES]
-    subgroup_names = ", ".join(SUBGROUP_LABELS[s].split(",")[0].lower() for s in SUBGROUP_ORDER)
+    subgroup_names = ", ".join(SUBGROUP_LABELS[s] for s in SUBGROUP_ORDER)
     rows = [{
         "quantity": "95% CI for the gain in median PFS (difference of medians)",
         "applies_to": "every analysis and subgroup",
         "reason": median_gain_interval_message(),
     }]
-    without_hr = [a for a in overall if _printed_hazard_ratio(pfs, a) is None]
-    if without_hr:
-        rows.append({
-            "quantity": "Hazard ratio with its 95% CI; the log-HR SE, z and P it implies",
-            "applies_to": "; ".join(a.label for a in without_hr) + f"; subgroups ({subgroup_names})",
-            "reason": "no hazard ratio or interval is printed in the seeds for these analyses (the review prints "
-                      "medians only; the NEJM's subgroup forest plot, Fig. 2, is interim and its numbers are not "
-                      "in the seed text). The exponential-model HR from the medians is shown instead: an "
-                      "assumption, not an estimate of the trial's Cox or log-rank HR.",
-        })
-    without_events = [a for a in overall
+    # The subgroup table holds medians only (its schema allows no other
+    # statistic), so the subgroups never have a printed HR or event count.
+    without_hr = [a.label for a in OVERALL_ANALYSES if _printed_hazard_ratio(pfs, a) is None]
+    rows.append({
+        "quantity": "Hazard ratio with its 95% CI; the log-HR SE, z and P it implies",
+        "applies_to": "; ".join(without_hr + [f"subgroups ({subgroup_names})"]),
+        "reason": "no hazard ratio or interval is printed in the seeds for these analyses (the review prints "
+                  "medians only; the NEJM's subgroup forest plot, Fig. 2, is interim and its numbers are not "
+                  "in the seed text). The exponential-model HR from the medians is shown instead: an "
+                  "assumption, not an estimate of the trial's Cox or log-rank HR.",
+    })
+    without_events = [a.label for a in OVERALL_ANALYSES
                       if _optional(pfs, data_cut=a.data_cut, assessment=a.assessment, source_id=a.source_id,
                                    arm=EXPERIMENTAL, statistic="events_n") is None]
-    if without_events:
-        rows.append({
-            "quantity": "Schoenfeld SE of the log HR; any interval for the exponential-model HR",
-            "applies_to": "; ".join(a.label for a in without_events) + "; all subgroups",
-            "reason": "both need the number of events (per arm for the exponential interval), which the seeds do "
-                      "not print for the final cut or the subgroups; the subgroups' sizes are not printed either.",
-        })
-    open_limits = pd.concat([
-        pfs[(pfs["qualifier"] == "not_reached") & pfs["statistic"].isin(["median", "median_ci_low", "median_ci_high"])],
-        subgroups[subgroups["qualifier"] == "not_reached"],
+    rows.append({
+        "quantity": "Schoenfeld SE of the log HR; any interval for the exponential-model HR",
+        "applies_to": "; ".join(without_events + ["all subgroups"]),
+        "reason": "both need the number of events (per arm for the exponential interval), which the seeds do "
+                  "not print for these analyses; the subgroups' sizes are not printed either.",
+    })
+    open_rows = pd.concat([
+        pfs[(pfs["qualifier"] == "not_reached") & pfs["statistic"].isin(list(_NOT_REACHED_WHAT))],
+        subgroups[subgroups["qualifier"] == "not_reached"].assign(arm=lambda f: f["subgroup"] + ", " + f["arm"]),
     ])
-    for _, row in open_limits.drop_duplicates(["data_cut", "assessment", "arm", "statistic", "source_id"]).iterrows():
-        what = "median" if row["statistic"] == "median" else "95% CI of the median (upper limit NR)" \
-            if row["statistic"] == "median_ci_high" else "95% CI of the median (lower limit NR)"
+    for _, row in open_rows.drop_duplicates(["data_cut", "assessment", "arm", "statistic", "source_id"]).iterrows():
         rows.append({
-            "quantity": f"{row['arm'].capitalize()} {what}",
+            "quantity": f"{row['arm'].capitalize()} {_NOT_REACHED_WHAT[row['statistic']]}",
             "applies_to": f"{row['assessment'].capitalize()}, {row['data_cut']} ({row['source_id']})",
-            "reason": "printed as NR (not reached): the Kaplan-Meier curve did not cross that level, so the "
-                      "value is only bounded. The point median is still usable for the gain and the "
-                      "exponential HR, but nothing that needs this limit (such as a standard error of the "
-                      "median read off its interval) can be derived."
-                      if row["statistic"] != "median" else
-                      "printed as NR: the median is only bounded below, so neither a gain nor an "
-                      "exponential-model HR can be computed for this analysis.",
+            "reason": _NOT_REACHED_MEDIAN if row["statistic"] == "median" else _NOT_REACHED_LIMIT,
         })
     return pd.DataFrame(rows, columns=["quantity", "applies_to", "reason"])
 
@@ -366,7 +398,7 @@ def plot_effects(overall: pd.DataFrame, subgroups: pd.DataFrame):
     """
     import matplotlib.pyplot as plt
 
-    labels = list(overall["label"]) + [f"Subgroup: {label.split(',')[0]}" for label in subgroups["label"]]
+    labels = list(overall["label"]) + [f"Subgroup: {label}" for label in subgroups["label"]]
     gains = list(overall["median_gain"]) + list(subgroups["median_gain"])
     exponential = list(overall["hr_exponential"]) + list(subgroups["hr_exponential"])
     printed = list(overall["hr_printed"]) + [math.nan] * len(subgroups)
@@ -374,20 +406,21 @@ def plot_effects(overall: pd.DataFrame, subgroups: pd.DataFrame):
     highs = list(overall["hr_ci_high"]) + [math.nan] * len(subgroups)
     positions = list(range(len(labels)))[::-1]
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 4.2), dpi=100, sharey=True,
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 4.6), dpi=100, sharey=True,
                                          gridspec_kw={"width_ratios": [1, 1]})
     left.barh(positions, gains, color="#4C72B0", height=0.55)
     left.set_yticks(positions, labels)
     left.set_xlabel("Gain in median PFS (months, everolimus − placebo)")
     left.axvline(0, color="black", linewidth=0.8)
-    left.set_xlim(0, max(gains) * 1.15)
+    left.set_xlim(0, max(g for g in gains if not math.isnan(g)) * 1.15)
 
     for y, hr, low, high, exp_hr in zip(positions, printed, lows, highs, exponential):
         if not math.isnan(hr):
             right.plot([low, high], [y, y], color="black", linewidth=1.5)
             right.plot(hr, y, marker="s", color="black", markersize=6, linestyle="none")
-        right.plot(exp_hr, y, marker="o", markerfacecolor="white", markeredgecolor="#C44E52", markersize=7,
-                   linestyle="none")
+        # Hollow and on top, so that a printed HR at the same place stays visible.
+        right.plot(exp_hr, y, marker="o", markerfacecolor="none", markeredgecolor="#C44E52", markersize=8,
+                   markeredgewidth=1.5, linestyle="none", zorder=3)
     right.set_xscale("log")
     right.set_xlim(0.2, 1.2)
     ticks = [0.25, 0.35, 0.5, 0.7, 1.0]
@@ -396,8 +429,77 @@ def plot_effects(overall: pd.DataFrame, subgroups: pd.DataFrame):
     right.axvline(1.0, color="grey", linewidth=0.8, linestyle="--")
     right.set_xlabel("Hazard ratio (log scale)")
     right.plot([], [], marker="s", color="black", linestyle="-", label="printed HR, 95% CI")
-    right.plot([], [], marker="o", markerfacecolor="white", markeredgecolor="#C44E52", linestyle="none",
-               label="exponential HR from medians")
-    right.legend(loc="lower right", fontsize=8, frameon=False)
-    figure.tight_layout()
+    right.plot([], [], marker="o", markerfacecolor="none", markeredgecolor="#C44E52", markeredgewidth=1.5,
+               linestyle="none", label="exponential HR from medians")
+    figure.legend(*right.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
     return figure
+
+
+# --------------------------------------------------------------------------
+# Tables as shown (text with fixed precision)
+# --------------------------------------------------------------------------
+
+
+def _hr_with_ci(hr: float, low: float, high: float) -> str:
+    return "not printed" if math.isnan(hr) else f"{fmt(hr, 2)} ({fmt_interval(low, high, 2)})"
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "–" if flag is None else ("yes" if flag else "no")
+
+
+def overall_view(overall: pd.DataFrame) -> pd.DataFrame:
+    """:func:`overall_effects` as text: medians, gain, ratio, exponential HR beside the printed HR."""
+    return pd.DataFrame({
+        "Analysis": overall["label"],
+        "Source": overall["source_id"],
+        "Median PFS, everolimus (months)": overall["median_everolimus"].map(lambda v: fmt(v, 1)),
+        "Median PFS, placebo (months)": overall["median_placebo"].map(lambda v: fmt(v, 1)),
+        "Gain in median (months)": overall["median_gain"].map(lambda v: fmt(v, 1)),
+        "Ratio of medians": overall["median_ratio"].map(lambda v: fmt(v, 2)),
+        "HR implied by medians (exponential)": overall["hr_exponential"].map(lambda v: fmt(v, 2)),
+        "HR printed (95% CI)": [_hr_with_ci(*r) for r in overall[["hr_printed", "hr_ci_low", "hr_ci_high"]].itertuples(index=False)],
+        "Exponential HR inside printed CI": overall["exponential_within_ci"].map(_yes_no),
+        "Gain printed by the source": [
+            "–" if math.isnan(printed) else f"{fmt(printed, 1)} ({'reproduced' if ok else 'NOT reproduced'})"
+            for printed, ok in zip(overall["printed_gain"], overall["printed_gain_reproduced"])],
+    })
+
+
+def precision_view(precision: pd.DataFrame) -> pd.DataFrame:
+    """:func:`hazard_ratio_precision` as text."""
+    return pd.DataFrame({
+        "Analysis": precision["label"],
+        "HR (95% CI)": [_hr_with_ci(*r) for r in precision[["hr", "ci_low", "ci_high"]].itertuples(index=False)],
+        "Events, everolimus + placebo": [f"{e:.0f} + {p:.0f} = {t:.0f}" for e, p, t in
+                                         precision[["events_everolimus", "events_placebo", "events_total"]].itertuples(index=False)],
+        "SE of log HR from the CI": precision["se_from_ci"].map(lambda v: fmt(v, 3)),
+        "Range the rounding of the CI allows": [fmt_interval(lo, hi, 3) for lo, hi in
+                                                 precision[["se_from_ci_min", "se_from_ci_max"]].itertuples(index=False)],
+        "Schoenfeld SE (events, 2:1)": precision["se_schoenfeld"].map(lambda v: fmt(v, 3)),
+        "z from the CI": precision["z_from_ci"].map(lambda v: fmt(v, 2)),
+        "z from Schoenfeld SE": precision["z_schoenfeld"].map(lambda v: fmt(v, 2)),
+        "Wald P from the CI (two-sided)": precision["p_two_sided_from_ci"].map(lambda v: f"{v:.1e}"),
+        "P printed (NEJM)": precision["p_printed"],
+        "P printed (news report, log-rank)": precision["p_reported_exact"].map(lambda v: "–" if math.isnan(v) else f"{v:.1e}"),
+    })
+
+
+def subgroup_view(subgroups: pd.DataFrame) -> pd.DataFrame:
+    """:func:`subgroup_effects` as text (medians as the review prints them, to two decimals)."""
+    return pd.DataFrame({
+        "Subgroup": subgroups["label"],
+        "Analysis": subgroups["assessment"].str.capitalize() + ", " + subgroups["data_cut"],
+        "Median PFS, everolimus (months)": subgroups["median_everolimus"].map(lambda v: fmt(v, 2)),
+        "Median PFS, placebo (months)": subgroups["median_placebo"].map(lambda v: fmt(v, 2)),
+        "Gain in median (months)": subgroups["median_gain"].map(lambda v: fmt(v, 2)),
+        "Ratio of medians": subgroups["median_ratio"].map(lambda v: fmt(v, 2)),
+        "HR implied by medians (exponential)": subgroups["hr_exponential"].map(lambda v: fmt(v, 2)),
+        "HR printed": "not printed",
+    })
+
+
+def not_derivable_view(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`not_derivable` with readable column names."""
+    return table.rename(columns={"quantity": "Quantity", "applies_to": "Where", "reason": "Why not"})

@@ -1,0 +1,221 @@
+"""Tests of bolero_evidence.analysis.pfs (notebook 02, PFS gains).
+
+Recomputed figures are checked against what the seeds print about the same
+analysis (the review's "6.9-month prolongation", the NEJM's P < 0.001, the
+NEJM's event counts), with tolerances that say why; the rest are invariants
+and checks that the not-derivable list follows the data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from bolero_evidence.analysis.pfs import (  # noqa: E402
+    OVERALL_ANALYSES,
+    hazard_ratio_precision,
+    median_gain_interval_message,
+    not_derivable,
+    overall_effects,
+    plot_effects,
+    subgroup_effects,
+)
+from bolero_evidence.data import load_tables  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load_tables()
+
+
+@pytest.fixture(scope="module")
+def overall(tables):
+    return overall_effects(tables)
+
+
+@pytest.fixture(scope="module")
+def precision(tables):
+    return hazard_ratio_precision(tables)
+
+
+def _row(frame, **where):
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column] == value
+    assert mask.sum() == 1, where
+    return frame[mask].iloc[0]
+
+
+def _with_rows(tables, name, rows):
+    """A copy of the tables with extra rows in one table (the originals stay untouched)."""
+    changed = dict(tables)
+    changed[name] = pd.concat([tables[name], pd.DataFrame(rows)], ignore_index=True)
+    return changed
+
+
+# --------------------------------------------------------------------------
+# Against printed figures
+# --------------------------------------------------------------------------
+
+
+def test_final_central_gain_reproduces_the_reviews_printed_prolongation(overall):
+    # The review prints "a 6.9-month prolongation ... from 4.1 months ... to
+    # 11 months". Printed to one decimal, so equal within 0.05 months.
+    row = _row(overall, assessment="central", data_cut="final")
+    assert row["printed_gain"] == 6.9
+    assert abs(row["median_gain"] - row["printed_gain"]) <= 0.05
+    assert row["printed_gain_reproduced"] is True
+
+
+def test_a_printed_gain_that_the_medians_do_not_give_is_flagged(tables):
+    # Same check with a wrong printed gain: the flag must be able to fail.
+    pfs = tables["pfs"].copy()
+    mask = (pfs["statistic"] == "median_gain") & (pfs["data_cut"] == "final") & (pfs["assessment"] == "central")
+    assert mask.sum() == 1
+    pfs.loc[mask, ["value", "printed"]] = [7.2, "7.2"]
+    row = _row(overall_effects({**tables, "pfs": pfs}), assessment="central", data_cut="final")
+    assert row["printed_gain_reproduced"] is False
+
+
+@pytest.mark.parametrize("assessment", ["local", "central"])
+def test_interval_implied_p_agrees_with_the_printed_p_bound(precision, assessment):
+    # NEJM Table 3 prints P < 0.001 for both assessments; the Wald P implied
+    # by the printed interval must lie below that bound (it is a different
+    # test from the stratified log-rank, but both are far below 0.001).
+    row = _row(precision, assessment=assessment)
+    assert row["p_printed"] == "<0.001"
+    assert row["p_two_sided_from_ci"] < 0.001
+
+
+@pytest.mark.parametrize("assessment", ["local", "central"])
+def test_schoenfeld_se_lies_within_what_the_rounded_interval_allows(precision, assessment):
+    # The printed limits are rounded to 0.01, so the SE they imply is only
+    # known to lie in [se_from_ci_min, se_from_ci_max]. Schoenfeld's SE from
+    # the printed events (202+157 local, 114+104 central) and the 2:1
+    # allocation is an independent approximation and should fall inside.
+    row = _row(precision, assessment=assessment)
+    assert row["se_from_ci_min"] <= row["se_schoenfeld"] <= row["se_from_ci_max"]
+    assert row["se_ratio"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_events_are_the_nejm_table_3_counts(precision):
+    # 359 PFS events at the interim analysis (NEJM Methods; design.csv).
+    local = _row(precision, assessment="local")
+    assert local["events_total"] == 359
+    assert local["allocation_ratio"] == 2.0
+
+
+@pytest.mark.parametrize("assessment", ["local", "central"])
+def test_exponential_hr_lies_inside_the_printed_interval(overall, assessment):
+    # Medians and HR from the same NEJM table: the exponential HR is a crude
+    # reading of the medians, but far outside the printed 95% CI would point
+    # to medians and HR taken from different analyses.
+    row = _row(overall, assessment=assessment, data_cut="interim")
+    assert row["hr_ci_low"] <= row["hr_exponential"] <= row["hr_ci_high"]
+    assert row["exponential_within_ci"] is True
+
+
+# --------------------------------------------------------------------------
+# Invariants
+# --------------------------------------------------------------------------
+
+
+def test_one_row_per_analysis_with_the_intended_source(overall):
+    assert list(zip(overall["assessment"], overall["data_cut"], overall["source_id"])) == [
+        (a.assessment, a.data_cut, a.source_id) for a in OVERALL_ANALYSES]
+
+
+@pytest.mark.parametrize("frame_name", ["overall", "subgroups"])
+def test_gain_ratio_and_exponential_hr_fit_together(tables, overall, frame_name):
+    frame = overall if frame_name == "overall" else subgroup_effects(tables)
+    for _, row in frame.iterrows():
+        assert row["median_gain"] == pytest.approx(row["median_everolimus"] - row["median_placebo"])
+        assert row["median_ratio"] * row["hr_exponential"] == pytest.approx(1.0)
+        # Everolimus longer in every printed analysis: a gain above 0 and an HR below 1 go together.
+        assert (row["median_gain"] > 0) == (row["hr_exponential"] < 1)
+
+
+def test_only_printed_hazard_ratios_get_an_interval_summary(overall, precision):
+    printed = overall.dropna(subset=["hr_printed"])
+    assert list(precision["label"]) == list(printed["label"]) == ["Local, interim", "Central, interim"]
+    assert overall.loc[overall["data_cut"] == "final", "hr_printed"].isna().all()
+
+
+def test_subgroups_are_the_reviews_final_local_medians(tables):
+    subgroups = subgroup_effects(tables)
+    assert list(subgroups["subgroup"]) == ["visceral", "non_visceral", "bone_only", "nsai_adjuvant_only"]
+    assert set(subgroups["data_cut"]) == {"final"}
+    assert set(subgroups["assessment"]) == {"local"}
+    assert set(subgroups["source_id"]) == {"mtor_review_2014"}
+
+
+# --------------------------------------------------------------------------
+# What cannot be derived
+# --------------------------------------------------------------------------
+
+
+def test_not_derivable_lists_the_difference_of_medians_with_its_reason(tables):
+    table = not_derivable(tables)
+    first = table.iloc[0]
+    assert "difference of medians" in first["quantity"]
+    assert first["reason"] == median_gain_interval_message()
+    assert "Brookmeyer-Crowley" in first["reason"]
+
+
+def test_not_derivable_lists_final_cut_and_subgroups_without_hr(tables):
+    table = not_derivable(tables)
+    hr_row = table[table["quantity"].str.startswith("Hazard ratio")].iloc[0]
+    assert "Local, final" in hr_row["applies_to"] and "Central, final" in hr_row["applies_to"]
+    assert "interim" not in hr_row["applies_to"]
+    assert "subgroups" in hr_row["applies_to"]
+
+
+def test_not_derivable_lists_the_open_interval_of_the_central_median(tables):
+    table = not_derivable(tables)
+    open_rows = table[table["quantity"].str.contains("upper limit NR")]
+    assert list(open_rows["applies_to"]) == ["Central, interim (nejm_2011)"]
+
+
+def test_a_printed_final_hazard_ratio_leaves_the_not_derivable_list(tables):
+    # Follows the data: print an HR for the final local analysis and that
+    # analysis gets an interval summary and leaves the list.
+    where = dict(data_cut="final", assessment="local", arm="comparison", unit="hazard_ratio",
+                 source_id="mtor_review_2014", locator="test", quote="test", note="", qualifier="eq")
+    rows = [{**where, "statistic": s, "value": v, "printed": p}
+            for s, v, p in (("hr", 0.45, "0.45"), ("hr_ci_low", 0.38, "0.38"), ("hr_ci_high", 0.54, "0.54"))]
+    changed = _with_rows(tables, "pfs", rows)
+    listed = not_derivable(changed)
+    hr_row = listed[listed["quantity"].str.startswith("Hazard ratio")].iloc[0]
+    assert "Local, final" not in hr_row["applies_to"]
+    assert "Central, final" in hr_row["applies_to"]
+    row = _row(overall_effects(changed), assessment="local", data_cut="final")
+    assert row["hr_printed"] == 0.45 and row["exponential_within_ci"] is True
+
+
+def test_an_nr_median_is_listed_and_not_computed(tables):
+    pfs = tables["pfs"].copy()
+    mask = (pfs["data_cut"] == "final") & (pfs["assessment"] == "local") & (pfs["arm"] == "everolimus") \
+        & (pfs["statistic"] == "median")
+    pfs.loc[mask, ["value", "qualifier", "printed"]] = [math.nan, "not_reached", "NR"]
+    changed = {**tables, "pfs": pfs}
+    row = _row(overall_effects(changed), assessment="local", data_cut="final")
+    assert math.isnan(row["median_gain"]) and math.isnan(row["hr_exponential"])
+    listed = not_derivable(changed)
+    assert ((listed["quantity"] == "Everolimus median") & listed["applies_to"].str.startswith("Local, final")).any()
+
+
+def test_plot_has_one_row_per_analysis_and_subgroup(tables, overall):
+    figure = plot_effects(overall, subgroup_effects(tables))
+    try:
+        left, right = figure.axes
+        assert len(left.patches) == len(overall) + 4
+        assert right.get_xscale() == "log"
+    finally:
+        plt.close(figure)
