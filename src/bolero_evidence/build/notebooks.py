@@ -112,8 +112,8 @@ def execute_notebook(path: Path, *, data_dir: Path, register_dir: Path, input_lo
     input_log.parent.mkdir(parents=True, exist_ok=True)
     input_log.write_text("", encoding="utf-8")
     env = {**os.environ, DATA_DIR_ENV: str(data_dir), REGISTER_DIR_ENV: str(register_dir), INPUT_LOG_ENV: str(input_log),
-           # Fixed hash seed and a non-interactive backend: outputs must not vary between runs.
-           "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+           # A fixed hash seed: set iteration order must not vary between runs.
+           "PYTHONHASHSEED": "0"}
     client = NotebookClient(notebook, timeout=KERNEL_TIMEOUT_SECONDS, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
