@@ -128,7 +128,7 @@ def summary_of_findings(tables: dict[str, pd.DataFrame], register: pd.DataFrame)
     safety_row("Serious adverse events", "serious_adverse_event", "study_treatment", "safety.serious_adverse_event.study_treatment",
                "NEJM 2011, Safety")
 
-    for term, label in (("stomatitis", "Grade 3–4 stomatitis"), ("pneumonitis", "Grade 3–4 pneumonitis")):
+    for term, label in (("stomatitis", "Grade 3–4 stomatitis"), ("anemia", "Grade 3–4 anaemia")):
         prefix = f"ae.{term}.grade_3_4"
         where = dict(term=term, grade="3-4", source_id="nejm_2011", locator="Abstract, Results (most common grade 3 or 4 adverse events)")
         rows.append({

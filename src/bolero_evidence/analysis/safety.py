@@ -1,0 +1,356 @@
+"""Safety: discontinuation, serious adverse events, NEJM Table 2 adverse events and exposure.
+
+What notebook ``04-safety`` shows, computed from the validated tables
+(:func:`bolero_evidence.data.load_tables`). The NEJM prints percentages of
+the safety population (482 and 238 patients who received treatment), so the
+counts are reconstructed from them, and where a printed percentage allows
+several counts the intervals are the union over every combination of
+consistent counts (see :mod:`bolero_evidence.analysis.response`):
+differences by Newcombe's hybrid score method, relative risks by
+Miettinen-Nurminen, numbers needed to harm by Altman's reciprocal of the
+difference interval.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .common import pick, pick_row
+from .response import (
+    ARMS,
+    ArmComparison,
+    CountSet,
+    compare_count_sets,
+    count_set,
+    effect_over_counts,
+    exact_count,
+    randomised_n,
+    sum_count_sets,
+)
+
+__all__ = [
+    "DISCONTINUATION_MEASURES",
+    "DRUGS",
+    "GRADES",
+    "adverse_event_counts",
+    "adverse_events",
+    "discontinuation",
+    "exposure_overview",
+    "grade_3_4_headline_check",
+    "median_exposure",
+    "on_treatment",
+    "plot_adverse_event_differences",
+    "safety_n",
+    "table2_rows",
+]
+
+DRUGS = ("everolimus_or_placebo", "exemestane")
+DISCONTINUATION_MEASURES = ("discontinuation_adverse_event", "discontinuation_withdrawal_of_consent")
+# Events of the NEJM Safety section compared like the discontinuations.
+_OTHER_EVENTS = ("serious_adverse_event", "serious_adverse_event_treatment_related")
+GRADES = ("any", "grade_3_4")
+
+
+def safety_n(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Patients who received treatment per arm (NEJM Table 2 header: 482 and 238)."""
+    design = tables["design"]
+    return {arm: int(pick(design, parameter="safety_population", arm=arm, source_id="nejm_2011")) for arm in ARMS}
+
+
+def _comparison_columns(comparison: ArmComparison) -> dict:
+    """Raw numbers of a comparison: difference in percentage points, ratio, number needed."""
+    d, r, nn = comparison.difference, comparison.ratio, comparison.number_needed
+    return {"comparison": comparison, "difference": 100 * d.estimate, "difference_low": 100 * d.low,
+            "difference_high": 100 * d.high, "ratio": r.estimate, "ratio_low": r.low, "ratio_high": r.high,
+            "number_needed": nn.estimate, "number_needed_kind": nn.kind, "tables": d.tables}
+
+
+def discontinuation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Discontinuation for adverse events and withdrawal of consent, serious adverse events, deaths from adverse events.
+
+    Percentages (NEJM Results, Safety) are read as percentages of the safety
+    population; the count sets they would give with the randomised N are
+    returned beside them. Deaths attributed to adverse events are printed as
+    counts (seven and one) and used as such.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``measure`` and ``drug``: ``printed_everolimus``,
+        ``printed_placebo``, ``counts_everolimus``, ``counts_placebo``
+        (:class:`CountSet` of the safety population),
+        ``randomised_counts_everolimus``, ``randomised_counts_placebo`` (of
+        the randomised N), ``counts_differ`` (the two denominators allow
+        different counts in at least one arm), ``counts_printed`` (counts are
+        printed, not reconstructed), and the comparison columns
+        ``difference``/``_low``/``_high`` (percentage points), ``ratio``,
+        ``ratio_low``, ``ratio_high``, ``number_needed`` (NNH when
+        ``number_needed_kind`` is ``"harm"``), ``comparison``
+        (:class:`~bolero_evidence.analysis.response.ArmComparison`, the
+        event counted as harmful).
+    """
+    exposure = tables["exposure"]
+    safety, randomised = safety_n(tables), randomised_n(tables)
+    items = [(m, d) for m in DISCONTINUATION_MEASURES for d in DRUGS] + [(m, "study_treatment") for m in _OTHER_EVENTS]
+    rows = []
+    for measure, drug in items:
+        printed = {arm: pick_row(exposure, data_cut="interim", measure=measure, drug=drug, arm=arm, statistic="pct",
+                                 source_id="nejm_2011")["printed"] for arm in ARMS}
+        counts = {arm: count_set(printed[arm], safety[arm]) for arm in ARMS}
+        alternative = {arm: count_set(printed[arm], randomised[arm]) for arm in ARMS}
+        rows.append(_discontinuation_row(measure, drug, printed, counts, alternative, counts_printed=False))
+    measure = "death_adverse_event"
+    where = dict(data_cut="interim", measure=measure, drug="study_treatment", source_id="nejm_2011")
+    printed, counts, alternative = {}, {}, {}
+    for arm in ARMS:
+        n = int(pick(exposure, arm=arm, statistic="n", **where))
+        percent = pick_row(exposure, arm=arm, statistic="pct", **where)["printed"]
+        printed[arm] = f"{n} ({percent})"
+        counts[arm], alternative[arm] = exact_count(n, safety[arm]), exact_count(n, randomised[arm])
+    rows.append(_discontinuation_row(measure, "study_treatment", printed, counts, alternative, counts_printed=True))
+    return pd.DataFrame(rows)
+
+
+def _discontinuation_row(measure: str, drug: str, printed: dict, counts: dict[str, CountSet],
+                         alternative: dict[str, CountSet], *, counts_printed: bool) -> dict:
+    comparison = compare_count_sets(counts["everolimus"], counts["placebo"], event="harmful")
+    return {"measure": measure, "drug": drug,
+            "printed_everolimus": printed["everolimus"], "printed_placebo": printed["placebo"],
+            "counts_everolimus": counts["everolimus"], "counts_placebo": counts["placebo"],
+            "randomised_counts_everolimus": alternative["everolimus"],
+            "randomised_counts_placebo": alternative["placebo"],
+            "counts_differ": any(counts[a].counts != alternative[a].counts for a in ARMS),
+            "counts_printed": counts_printed, **_comparison_columns(comparison)}
+
+
+def table2_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The NEJM Table 2 rows of ``adverse_events`` (grades any, 3 and 4; N 482 and 238)."""
+    events = tables["adverse_events"]
+    return events[(events["source_id"] == "nejm_2011") & events["locator"].str.startswith("Table 2,")]
+
+
+def _label(locator: str) -> str:
+    """The term as Table 2 prints it, from the locator ``Table 2, <term>, <arm>, <grade>``."""
+    return locator.split(", ")[1]
+
+
+def adverse_event_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Counts consistent with each Table 2 percentage, per term and arm, in Table 2's order.
+
+    A printed ``0`` is read as no patient, because the table prints ``<1``
+    for any non-zero percentage under 1; ``<1`` is 1 to ``ceil(N/100) - 1``
+    patients; grade 3-4 is the set of sums of the grade 3 and grade 4 counts
+    (a patient is counted at her worst grade, so the two are disjoint).
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``label`` (as printed), ``arm``, ``nobs`` (Table 2's N),
+        ``printed_any``, ``printed_3``, ``printed_4``, ``any``, ``grade_3``,
+        ``grade_4``, ``grade_3_4`` (:class:`CountSet`).
+    """
+    table2 = table2_rows(tables)
+    rows = []
+    for term, rows_of_term in table2.groupby("term", sort=False):
+        for arm in ARMS:
+            cells = {grade: pick_row(rows_of_term, arm=arm, grade=grade) for grade in ("any", "3", "4")}
+            nobs = int(cells["any"]["n_arm"])
+            sets = {grade: count_set(cell["printed"], nobs, zero_is_none=True) for grade, cell in cells.items()}
+            rows.append({"term": term, "label": _label(cells["any"]["locator"]), "arm": arm, "nobs": nobs,
+                         "printed_any": cells["any"]["printed"], "printed_3": cells["3"]["printed"],
+                         "printed_4": cells["4"]["printed"], "any": sets["any"], "grade_3": sets["3"],
+                         "grade_4": sets["4"], "grade_3_4": sum_count_sets(sets["3"], sets["4"])})
+    return pd.DataFrame(rows)
+
+
+def adverse_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Risk difference and relative risk of every Table 2 term, any grade and grade 3-4.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``term`` and ``grade`` (``any``, ``grade_3_4``), Table 2
+        order: ``label``, ``printed_everolimus``, ``printed_placebo`` (for
+        grade 3-4 the grade 3 and grade 4 percentages, ``"8/0"``),
+        ``counts_everolimus``, ``counts_placebo`` (:class:`CountSet`) and the
+        comparison columns (see :func:`discontinuation`).
+    """
+    counts = adverse_event_counts(tables).set_index(["term", "arm"])
+    rows = []
+    for term in counts.index.get_level_values("term").drop_duplicates():
+        e, p = counts.loc[(term, "everolimus")], counts.loc[(term, "placebo")]
+        for grade, column in (("any", "any"), ("grade_3_4", "grade_3_4")):
+            if grade == "any":
+                printed_e, printed_p = e["printed_any"], p["printed_any"]
+            else:
+                printed_e, printed_p = f"{e['printed_3']}/{e['printed_4']}", f"{p['printed_3']}/{p['printed_4']}"
+            comparison = compare_count_sets(e[column], p[column], event="harmful")
+            rows.append({"term": term, "label": e["label"], "grade": grade, "printed_everolimus": printed_e,
+                         "printed_placebo": printed_p, "counts_everolimus": e[column], "counts_placebo": p[column],
+                         **_comparison_columns(comparison)})
+    return pd.DataFrame(rows)
+
+
+def grade_3_4_headline_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Whether the printed grade 3-4 figures (NEJM abstract and text, news report) fit Table 2.
+
+    For each printed grade 3-4 percentage: the counts of the safety
+    population consistent with it, the sums of Table 2's grade 3 and grade 4
+    counts, and whether the two sets share a count. A printed ``0%`` is read
+    as no patient (the same sentences print ``<1%``).
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``label``, ``arm``, ``source_id``, ``locator``,
+        ``printed``, ``printed_counts``, ``table2_counts``
+        (:class:`CountSet`), ``overlap`` (tuple of shared counts),
+        ``consistent`` (bool).
+    """
+    events = tables["adverse_events"]
+    headline = events[events["grade"] == "3-4"]
+    table2 = adverse_event_counts(tables).set_index(["term", "arm"])
+    safety = safety_n(tables)
+    rows = []
+    seen = set()
+    for r in headline.itertuples():
+        key = (r.term, r.arm, r.source_id, r.printed.replace(" ", "").rstrip("%"))
+        if key in seen:  # the NEJM prints the same figures in its abstract and its text
+            continue
+        seen.add(key)
+        printed_counts = count_set(r.printed, safety[r.arm], zero_is_none=True)
+        table2_counts = table2.loc[(r.term, r.arm), "grade_3_4"]
+        overlap = tuple(sorted(set(printed_counts.counts) & set(table2_counts.counts)))
+        rows.append({"term": r.term, "label": table2.loc[(r.term, r.arm), "label"], "arm": r.arm,
+                     "source_id": r.source_id, "locator": r.locator.split(",")[0], "printed": r.printed,
+                     "printed_counts": printed_counts, "table2_counts": table2_counts, "overlap": overlap,
+                     "consistent": bool(overlap)})
+    return pd.DataFrame(rows)
+
+
+def median_exposure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Median duration of exposure per drug: difference and ratio of the printed medians (weeks).
+
+    Only medians are printed (no interval, no spread, no patient-time), so no
+    interval of the difference or ratio can be derived.
+
+    Returns
+    -------
+    DataFrame
+        ``drug``, ``everolimus``, ``placebo`` (weeks), ``printed_everolimus``,
+        ``printed_placebo``, ``difference`` (weeks), ``ratio``.
+    """
+    exposure = tables["exposure"]
+    rows = []
+    for drug in DRUGS:
+        cells = {arm: pick_row(exposure, data_cut="interim", measure="median_exposure", drug=drug, arm=arm,
+                               statistic="median", source_id="nejm_2011") for arm in ARMS}
+        e, p = float(cells["everolimus"]["value"]), float(cells["placebo"]["value"])
+        rows.append({"drug": drug, "everolimus": e, "placebo": p, "printed_everolimus": cells["everolimus"]["printed"],
+                     "printed_placebo": cells["placebo"]["printed"], "difference": e - p, "ratio": e / p})
+    return pd.DataFrame(rows)
+
+
+def on_treatment(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Patients still on study treatment at the cutoff (227 and 69): difference and ratio.
+
+    The counts are printed; the denominator is taken to be the randomised N
+    (the sentence is in the NEJM's Treatment section, before the safety
+    population is introduced), and whether the printed percentages fit each
+    denominator is returned.
+
+    Returns
+    -------
+    DataFrame
+        One row per arm: ``arm``, ``count``, ``printed_pct``, ``nobs``
+        (randomised), ``fits_randomised``, ``fits_safety`` (the printed
+        percentage allows the printed count with that denominator), and, on
+        every row, ``difference``/``_low``/``_high`` (percentage points,
+        Newcombe) and ``ratio``/``_low``/``_high`` (Miettinen-Nurminen).
+    """
+    exposure = tables["exposure"]
+    randomised, safety = randomised_n(tables), safety_n(tables)
+    where = dict(data_cut="interim", measure="on_treatment_at_cutoff", drug="study_treatment", source_id="nejm_2011")
+    counts, rows = {}, []
+    for arm in ARMS:
+        n = int(pick(exposure, arm=arm, statistic="n", **where))
+        pct = pick_row(exposure, arm=arm, statistic="pct", **where)["printed"]
+        counts[arm] = exact_count(n, randomised[arm])
+        rows.append({"arm": arm, "count": n, "printed_pct": pct, "nobs": randomised[arm],
+                     "fits_randomised": n in count_set(pct, randomised[arm]).counts,
+                     "fits_safety": n in count_set(pct, safety[arm]).counts})
+    d = effect_over_counts(counts["everolimus"], counts["placebo"], "difference")
+    r = effect_over_counts(counts["everolimus"], counts["placebo"], "ratio")
+    frame = pd.DataFrame(rows)
+    frame["difference"], frame["difference_low"], frame["difference_high"] = 100 * d.estimate, 100 * d.low, 100 * d.high
+    frame["ratio"], frame["ratio_low"], frame["ratio_high"] = r.estimate, r.low, r.high
+    return frame
+
+
+def exposure_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Exposure beside on-treatment and discontinuation: one row per quantity, raw numbers.
+
+    Returns
+    -------
+    DataFrame
+        ``quantity``, ``drug``, ``unit`` (``weeks`` or ``percent``),
+        ``everolimus``, ``placebo`` (printed text), ``difference``,
+        ``difference_low``, ``difference_high`` (weeks or percentage points;
+        no bounds for medians), ``ratio``, ``ratio_low``, ``ratio_high``.
+    """
+    rows = []
+    for r in median_exposure(tables).itertuples():
+        rows.append({"quantity": "median_exposure", "drug": r.drug, "unit": "weeks",
+                     "everolimus": r.printed_everolimus, "placebo": r.printed_placebo, "difference": r.difference,
+                     "difference_low": None, "difference_high": None, "ratio": r.ratio, "ratio_low": None,
+                     "ratio_high": None})
+    treated = on_treatment(tables).set_index("arm")
+    first = treated.iloc[0]
+    rows.append({"quantity": "on_treatment_at_cutoff", "drug": "study_treatment", "unit": "percent",
+                 **{arm: f"{treated.loc[arm, 'count']} ({treated.loc[arm, 'printed_pct']})" for arm in ARMS},
+                 **{k: first[k] for k in ("difference", "difference_low", "difference_high", "ratio", "ratio_low",
+                                          "ratio_high")}})
+    stopped = discontinuation(tables)
+    for r in stopped[stopped["measure"].isin(DISCONTINUATION_MEASURES)].itertuples():
+        rows.append({"quantity": r.measure, "drug": r.drug, "unit": "percent", "everolimus": r.printed_everolimus,
+                     "placebo": r.printed_placebo, "difference": r.difference, "difference_low": r.difference_low,
+                     "difference_high": r.difference_high, "ratio": r.ratio, "ratio_low": r.ratio_low,
+                     "ratio_high": r.ratio_high})
+    return pd.DataFrame(rows)
+
+
+_PANEL_TITLES = {"any": "Any grade", "grade_3_4": "Grade 3–4"}
+
+
+def plot_adverse_event_differences(events: pd.DataFrame):
+    """Dot-and-whisker plot of the risk differences of every Table 2 term, any grade and grade 3-4.
+
+    Parameters
+    ----------
+    events : DataFrame
+        :func:`adverse_events`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels sharing the terms, sorted by the any-grade difference
+        (largest on top; ties by term); estimate and union interval in
+        percentage points; fixed size (10 x 9 inches, 100 dpi).
+    """
+    import matplotlib.pyplot as plt
+
+    order = events[events["grade"] == "any"].sort_values(["difference", "term"])["term"].tolist()
+    labels = events.drop_duplicates("term").set_index("term")["label"]
+    figure, axes = plt.subplots(1, 2, figsize=(10, 9), dpi=100, sharey=True)
+    for axis, grade in zip(axes, GRADES):
+        part = events[events["grade"] == grade].set_index("term").loc[order]
+        axis.errorbar(part["difference"], range(len(order)),
+                      xerr=[part["difference"] - part["difference_low"], part["difference_high"] - part["difference"]],
+                      fmt="o", color="black", ecolor="grey", markersize=4, capsize=2)
+        axis.axvline(0, color="black", linewidth=0.8, linestyle="--")
+        axis.set_title(_PANEL_TITLES[grade])
+        axis.set_xlabel("Risk difference, percentage points")
+        axis.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes[0].set_yticks(range(len(order)), [labels[t] for t in order], fontsize=8)
+    figure.tight_layout()
+    return figure
