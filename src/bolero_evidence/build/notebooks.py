@@ -115,6 +115,8 @@ def execute_notebook(path: Path, *, data_dir: Path, register_dir: Path, input_lo
            # A fixed hash seed: set iteration order must not vary between runs.
            "PYTHONHASHSEED": "0"}
     client = NotebookClient(notebook, timeout=KERNEL_TIMEOUT_SECONDS, kernel_name="python3", record_timing=False,
+                            # The kernel only listens on loopback; its transport warning is noise in the build log.
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute(env=env)
