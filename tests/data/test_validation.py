@@ -176,4 +176,5 @@ def test_every_problem_is_reported_not_just_the_first(data_copy):
 def test_descriptor_declares_every_csv():
     descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
     declared = {r["path"] for r in descriptor["resources"]}
-    assert declared == {p.name for p in DATA.glob("*.csv")}
+    # register.csv is derived by the notebooks (data/register.md), not transcribed.
+    assert declared == {p.name for p in DATA.glob("*.csv")} - {"register.csv"}

@@ -146,7 +146,7 @@ def run_notebooks(paths: list[Path], *, data_dir: Path, cache: dict, cache_dir: 
             todo.append((path, "not executed by this build before"))
         elif entry["fingerprint"] != fingerprint_of(path, tables):
             todo.append((path, "inputs changed"))
-        elif not (cache_dir / "register" / f"{path.stem}.csv").exists():
+        elif entry.get("registers", True) and not (cache_dir / "register" / f"{path.stem}.csv").exists():
             todo.append((path, "register entries missing"))
         else:
             runs.append(NotebookRun(path.name, False, "unchanged", 0.0, tables))
@@ -178,6 +178,7 @@ def run_notebooks(paths: list[Path], *, data_dir: Path, cache: dict, cache_dir: 
                 produced.replace(cache_dir / "register" / produced.name)
             else:
                 (cache_dir / "register" / produced.name).unlink(missing_ok=True)
-            cache[run.notebook] = {"fingerprint": fingerprint_of(path, run.tables_read), "tables": list(run.tables_read)}
+            cache[run.notebook] = {"fingerprint": fingerprint_of(path, run.tables_read), "tables": list(run.tables_read),
+                                   "registers": (cache_dir / "register" / produced.name).exists()}
     order = {p.name: i for i, p in enumerate(paths)}
     return sorted(runs, key=lambda r: order[r.notebook])
