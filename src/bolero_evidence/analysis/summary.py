@@ -90,7 +90,7 @@ def summary_of_findings(tables: dict[str, pd.DataFrame], register: pd.DataFrame)
             "Placebo + exemestane": f"median {_printed(pfs, arm='placebo', **where)} months",
             "Absolute effect (95% CI)": f"{r.value(gain, 1)} months longer median (no interval derivable from medians)",
             "Relative effect (95% CI)": relative,
-            "Source; register ids": f"{source_text}; `{gain}`",
+            "Source; register ids": f"{source_text}; {gain}",
         })
 
     pfs_row("Progression-free survival, local assessment (interim analysis)", "interim", "local", "nejm_2011",
@@ -100,7 +100,7 @@ def summary_of_findings(tables: dict[str, pd.DataFrame], register: pd.DataFrame)
     pfs_row("Progression-free survival, local assessment (final analysis)", "final", "local", "mtor_review_2014",
             f"HR not printed; {r.value('pfs.local.final.hr_exponential', 2)} if exponential (from medians, no interval)",
             "review (final analysis)")
-    rows[-1]["Source; register ids"] += ", `pfs.local.final.hr_exponential`"
+    rows[-1]["Source; register ids"] += ", pfs.local.final.hr_exponential"
 
     rows.append({
         "Outcome": "Objective response, local assessment (interim analysis)",
@@ -108,7 +108,7 @@ def summary_of_findings(tables: dict[str, pd.DataFrame], register: pd.DataFrame)
         "Placebo + exemestane": r.with_interval("orr.local.placebo", 1, "%"),
         "Absolute effect (95% CI)": r.with_interval("orr.local.difference", 1, " percentage points"),
         "Relative effect (95% CI)": "RR " + r.with_interval("orr.local.ratio", 1),
-        "Source; register ids": "NEJM 2011, Table 3; `orr.local.everolimus`, `orr.local.placebo`, `orr.local.difference`, `orr.local.ratio`",
+        "Source; register ids": "NEJM 2011, Table 3; orr.local.{everolimus, placebo, difference, ratio}",
     })
 
     def safety_row(label, measure, drug, prefix, source_text):
@@ -120,7 +120,7 @@ def summary_of_findings(tables: dict[str, pd.DataFrame], register: pd.DataFrame)
             "Absolute effect (95% CI)": r.with_interval(f"{prefix}.difference", 1, " percentage points")
             + f"; NNH {r.value(prefix + '.nnh', 0)}",
             "Relative effect (95% CI)": "RR " + r.with_interval(f"{prefix}.ratio", 1),
-            "Source; register ids": f"{source_text}; `{prefix}.difference`, `{prefix}.ratio`, `{prefix}.nnh`",
+            "Source; register ids": f"{source_text}; {prefix}.{{difference, ratio, nnh}}",
         })
 
     safety_row("Discontinued everolimus or placebo for adverse events", "discontinuation_adverse_event",
@@ -137,6 +137,6 @@ def summary_of_findings(tables: dict[str, pd.DataFrame], register: pd.DataFrame)
             "Placebo + exemestane": _printed(ae, arm="placebo", **where),
             "Absolute effect (95% CI)": r.with_interval(f"{prefix}.difference", 1, " percentage points"),
             "Relative effect (95% CI)": "RR " + r.with_interval(f"{prefix}.ratio", 1),
-            "Source; register ids": f"NEJM 2011, Table 2; `{prefix}.difference`, `{prefix}.ratio`",
+            "Source; register ids": f"NEJM 2011, Table 2; {prefix}.{{difference, ratio}}",
         })
     return pd.DataFrame(rows)
