@@ -28,12 +28,6 @@ from bolero_evidence.analysis.context import (  # noqa: E402
     trial_overview,
 )
 from bolero_evidence.analysis.common import pick  # noqa: E402
-from bolero_evidence.data import load_tables  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 @pytest.fixture(scope="module")

@@ -25,15 +25,9 @@ from bolero_evidence.analysis.design import (
     loss_reading,
     observed_z,
 )
-from bolero_evidence.data import load_tables
 from bolero_evidence.stats.accrual import expected_events
 from bolero_evidence.stats.groupseq import hazard_ratio_at_boundary
 from bolero_evidence.stats.survival import z_from_hazard_ratio_and_events
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 @pytest.fixture(scope="module")

@@ -27,12 +27,6 @@ from bolero_evidence.analysis.pfs import (  # noqa: E402
     plot_effects,
     subgroup_effects,
 )
-from bolero_evidence.data import load_tables  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 @pytest.fixture(scope="module")

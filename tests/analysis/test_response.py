@@ -22,7 +22,6 @@ from bolero_evidence.analysis.response import (
     number_needed_register_bounds,
     sum_count_sets,
 )
-from bolero_evidence.data import load_tables
 from bolero_evidence.stats.proportions import (
     NoConsistentCountError,
     number_needed_from_difference,
@@ -33,11 +32,6 @@ from bolero_evidence.stats.proportions import (
 
 SLACK = 1e-9
 HALF_UNIT_ONE_DECIMAL = 0.05
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,9 @@ import math
 import pytest
 
 from bolero_evidence.analysis import safety
-from bolero_evidence.data import load_tables
 from bolero_evidence.stats.proportions import risk_difference, risk_ratio
 
 SLACK = 1e-9
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 @pytest.fixture(scope="module")
