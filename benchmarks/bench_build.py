@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bolero_evidence.build.pipeline import build  # noqa: E402
+from bolero_evidence.pipeline.pipeline import build  # noqa: E402
 
 
 def _copy(target: Path) -> Path:

@@ -8,7 +8,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from bolero_evidence.build.notebooks import execute_notebook
+from bolero_evidence.pipeline.notebooks import execute_notebook
 from bolero_evidence.register import REGISTER_COLUMNS, read_register
 from tests.conftest import DATA, ROOT
 

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from .data.errors import DataValidationError
-
-PROJECT = Path(__file__).resolve().parents[2]
-
+from .paths import find_project
 
 def _validate(args: argparse.Namespace) -> int:
     from .data.loader import load_tables
@@ -31,7 +29,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build.pipeline import BuildError, build
+    from .pipeline.pipeline import BuildError, build
 
     project = Path(args.project)
     try:
@@ -46,43 +44,50 @@ def _build(args: argparse.Namespace) -> int:
     executed = sum(r.executed for r in result.notebooks)
     print(f"done in {result.seconds:.1f} s: {executed} of {len(result.notebooks)} notebooks executed; "
           f"report {'rendered' if result.rendered else 'unchanged'} by {result.renderer}")
-    print(f"  HTML: {result.html}\n  PDF:  {result.pdf}")
+    for fmt, path in result.outputs.items():
+        print(f"  {fmt.upper():5s} {path}")
     if result.renderer != "quarto" and result.rendered:
         print("notice: Quarto is not on the PATH, so the report was rendered by pandoc and Typst from the same "
-              "sources. Quarto would also add: " + "; ".join(result.notes))
+              "sources. " + " ".join(result.notes))
     return 0
 
 
 def _execute(args: argparse.Namespace) -> int:
-    import tempfile
+    from .paths import Project
+    from .pipeline.notebooks import NotebookError, NotebookFailed, execute_notebook, save_notebook
+    from .pipeline.pipeline import plan
 
-    import nbformat
+    project = Project(Path(args.project).resolve())
+    wanted = {Path(name).resolve() for name in args.notebooks}
+    unknown = wanted - set(project.notebooks())
+    if unknown:
+        print(f"not a notebook of {project.analysis}: {', '.join(sorted(map(str, unknown)))}", file=sys.stderr)
+        return 2
+    try:
+        from .data.loader import load_tables
 
-    from .build.notebooks import NotebookFailed, execute_notebook
-
-    project = Path(args.project)
-    for name in args.notebooks:
-        path = Path(name).resolve()
-        with tempfile.TemporaryDirectory() as scratch:
-            try:
-                executed = execute_notebook(path, data_dir=project / "data", register_dir=Path(scratch),
-                                            input_log=Path(scratch) / "inputs.txt")
-            except NotebookFailed as error:
-                print(f"failed: {error}", file=sys.stderr)
-                return 1
-        path.write_text(nbformat.writes(executed) + "\n", encoding="utf-8")
-        print(f"executed and saved {path}")
+        names = sorted(load_tables(project.data))
+        todo = {**plan(project, names, force=True), **plan(project, names, force=True, late=True)}
+        for path in sorted(wanted):
+            save_notebook(path, execute_notebook(path, todo[path][1]))
+            print(f"executed and saved {path}")
+    except (NotebookFailed, NotebookError) as error:
+        print(f"failed: {error}", file=sys.stderr)
+        return 1
+    except DataValidationError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bolero-evidence", description="Validate the BOLERO-2 data and build the evidence summary.")
-    parser.add_argument("--project", default=str(PROJECT), help="checkout to work on (default: this one)")
+    parser.add_argument("--project", help="checkout to work on (default: the one holding the working directory, else this one)")
     parser.add_argument("--seeds-dir", help="folder of the seed documents (default: $BOLERO_SEEDS_DIR or ../shared/seeds)")
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="validate data/ and trace every row to its seed; writes nothing")
     validate.set_defaults(func=_validate)
-    build = sub.add_parser("build", help="validate, execute changed notebooks, refresh the register, render HTML and PDF")
+    build = sub.add_parser("build", help="validate, execute changed notebooks, write the register, render HTML, PDF and DOCX")
     build.add_argument("--force", action="store_true", help="execute every notebook and render even if nothing changed")
     build.add_argument("--no-quarto", action="store_true", help="use the pandoc + Typst route even if Quarto is installed")
     build.set_defaults(func=_build)
@@ -90,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     execute.add_argument("notebooks", nargs="+", help="notebook files")
     execute.set_defaults(func=_execute)
     args = parser.parse_args(argv)
+    try:
+        args.project = args.project or str(find_project().root)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 2
     return args.func(args)
 
 

@@ -1,11 +1,12 @@
 """The register of derived figures: one citable row per number the notebooks derive.
 
-Each notebook collects its derived figures in a :class:`Register` and calls
-:meth:`Register.publish` at the end. Publishing shows the entries as a table
-(locked by nbval like every other output) and, when the build runs the
-notebook, writes them to ``$BOLERO_REGISTER_DIR/<notebook>.csv``; the build
-then joins the notebooks' files into ``data/register.csv`` (see
-``data/register.md`` for the id scheme).
+Each notebook collects its derived figures in a :class:`Register` and shows
+:meth:`Register.publish` in its last cell. That output carries the entries
+twice: as a table for the reader (``text/markdown``) and as JSON under the
+project's own MIME type :data:`REGISTER_MIME`. Strict nbval locks both, like
+every other output. :func:`collect_register` reads the JSON back from the
+saved notebooks, without a kernel, and the build writes the joined entries to
+``report/generated/register.csv`` (id scheme: ``report/generated/README.md``).
 
 Values are rounded to :data:`SIGNIFICANT_DIGITS` significant digits, so the
 register does not change with the last bits of a floating-point result.
@@ -13,17 +14,20 @@ register does not change with the last bits of a floating-point result.
 
 from __future__ import annotations
 
+import json
 import math
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Entry", "Register", "REGISTER_COLUMNS", "REGISTER_DIR_ENV", "SIGNIFICANT_DIGITS", "read_register"]
+__all__ = ["Entry", "Register", "REGISTER_COLUMNS", "REGISTER_MIME", "SIGNIFICANT_DIGITS", "collect_register", "read_register",
+           "RegisterError"]
 
-REGISTER_DIR_ENV = "BOLERO_REGISTER_DIR"
+# A vendor MIME type: Jupyter front ends, Quarto and pandoc show the
+# text/markdown table of the same output and ignore this one.
+REGISTER_MIME = "application/vnd.bolero-evidence.register+json"
 SIGNIFICANT_DIGITS = 6
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _LABEL = re.compile(r"^(tbl|fig)-[a-z0-9-]+$")
@@ -119,25 +123,90 @@ class Register:
             rows.append(row)
         return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
 
-    def publish(self):
-        """Show the entries (id, value, interval, unit, method) and write them when the build asks.
+    def publish(self) -> RegisterOutput:
+        """The entries as a notebook output: a table to read and JSON for the build.
 
         Returns
         -------
-        IPython.display.Markdown
-            A pipe table, which renders in HTML and in the PDF alike.
+        RegisterOutput
+            Displayed by Jupyter with both MIME types; the table is a pipe
+            table, which renders in HTML, Typst and DOCX alike.
         """
-        from IPython.display import Markdown
+        return RegisterOutput(self.notebook, tuple(self.entries))
 
-        target = os.environ.get(REGISTER_DIR_ENV)
-        if target:
-            path = Path(target) / f"{self.notebook}.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.frame().to_csv(path, index=False, lineterminator="\n")
-        shown = self.frame()[["id", "value", "ci_low", "ci_high", "unit", "method", "section"]].copy()
+
+@dataclass(frozen=True)
+class RegisterOutput:
+    """A notebook's register entries as a display bundle (see :data:`REGISTER_MIME`)."""
+
+    notebook: str
+    entries: tuple[Entry, ...]
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        frame = Register(self.notebook, list(self.entries)).frame()
+        shown = frame[["id", "value", "ci_low", "ci_high", "unit", "method", "section"]].copy()
         for column in ("value", "ci_low", "ci_high"):
             shown[column] = shown[column].map(lambda v: "" if v is None or pd.isna(v) else f"{v:.6g}")
-        return Markdown(shown.to_markdown(index=False))
+        records = [{**asdict(e), "inputs": list(e.inputs)} for e in self.entries]
+        # JSON has no infinity: an unbounded interval end is written as a string.
+        for record in records:
+            for key in ("value", "ci_low", "ci_high"):
+                if isinstance(record[key], float) and math.isinf(record[key]):
+                    record[key] = "inf" if record[key] > 0 else "-inf"
+        return {"text/markdown": shown.to_markdown(index=False),
+                REGISTER_MIME: {"notebook": self.notebook, "entries": records}}
+
+
+class RegisterError(ValueError):
+    """A saved notebook's register output is missing, malformed or clashes with another's."""
+
+
+def _number(value):
+    if isinstance(value, str):
+        return {"inf": math.inf, "-inf": -math.inf}[value]
+    return value
+
+
+def collect_register(notebooks: list[Path]) -> pd.DataFrame:
+    """The register: the entries every saved notebook published, in notebook order.
+
+    Reads the :data:`REGISTER_MIME` outputs of the notebooks as saved (no
+    kernel runs). A notebook without such an output contributes nothing.
+
+    Raises
+    ------
+    RegisterError
+        An id published by two notebooks, or an output that is not a register.
+    """
+    rows: list[dict] = []
+    seen: dict[str, str] = {}
+    for path in notebooks:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                bundle = output.get("data", {}).get(REGISTER_MIME)
+                if bundle is None:
+                    continue
+                try:
+                    entries = bundle["entries"]
+                    for entry in entries:
+                        if entry["id"] in seen:
+                            raise RegisterError(f"register id {entry['id']!r} is published by {seen[entry['id']]} and {Path(path).name}")
+                        seen[entry["id"]] = Path(path).name
+                        rows.append({**entry, "value": _number(entry["value"]), "ci_low": _number(entry["ci_low"]),
+                                     "ci_high": _number(entry["ci_high"]), "inputs": ";".join(entry["inputs"]),
+                                     "notebook": bundle["notebook"]})
+                except (KeyError, TypeError) as error:
+                    raise RegisterError(f"{Path(path).name}: the register output is malformed ({type(error).__name__}: {error})") from None
+    frame = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+    for column in ("value", "ci_low", "ci_high"):
+        frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def register_csv(frame: pd.DataFrame) -> str:
+    """The register as CSV text, as the build writes it."""
+    return frame[REGISTER_COLUMNS].to_csv(index=False, lineterminator="\n")
 
 
 def read_register(path: Path) -> pd.DataFrame:

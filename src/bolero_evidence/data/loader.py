@@ -17,19 +17,20 @@ Nothing is returned until all three pass.
 from __future__ import annotations
 
 import json
-import os
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import frictionless
 import pandas as pd
 
+from ..paths import find_project
 from .checks import cross_table_problems
 from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 
-__all__ = ["default_data_dir", "load_tables", "Tables", "TrackedTables", "DATA_DIR_ENV", "INPUT_LOG_ENV", "schema_dimensions", "VALUE_COLUMNS", "PROVENANCE_COLUMNS"]
+__all__ = ["default_data_dir", "load_tables", "read_tables", "Tables", "EVERY_TABLE", "schema_dimensions", "VALUE_COLUMNS", "PROVENANCE_COLUMNS"]
 
 Tables = dict[str, pd.DataFrame]
 VALUE_COLUMNS = ("value", "value_text", "qualifier", "unit", "n_arm")
@@ -38,47 +39,13 @@ _NO_VALUE = {"not_reached", "not_reported"}
 _PANDAS_TYPES = {"number": "float64", "integer": "Int64", "string": "string"}
 
 
-DATA_DIR_ENV = "BOLERO_DATA_DIR"
-INPUT_LOG_ENV = "BOLERO_INPUT_LOG"
+EVERY_TABLE = "every table"
+"""Argument of :func:`read_tables` for a notebook that reads the whole package (the discrepancy finder)."""
 
 
 def default_data_dir() -> Path:
-    """``$BOLERO_DATA_DIR`` when set (the build sets it for the notebooks), else ``data/`` of this checkout."""
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV])
-    return Path(__file__).resolve().parents[3] / "data"
-
-
-class TrackedTables(dict):
-    """The tables, noting which ones a notebook reads.
-
-    When ``$BOLERO_INPUT_LOG`` names a file, every table looked up is
-    appended to it, so the build knows which data files each notebook
-    depends on and re-executes only the notebooks whose inputs changed.
-    """
-
-    def _note(self, *names: str) -> None:
-        log = os.environ.get(INPUT_LOG_ENV)
-        if log:
-            with open(log, "a", encoding="utf-8") as f:
-                f.writelines(f"{name}\n" for name in names)
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        self._note(name)
-        return super().__getitem__(name)
-
-    def get(self, name, default=None):
-        if name in self:
-            self._note(name)
-        return super().get(name, default)
-
-    def items(self):
-        self._note(*self.keys())
-        return super().items()
-
-    def values(self):
-        self._note(*self.keys())
-        return super().values()
+    """``data/`` of the project that holds the working directory (see :mod:`bolero_evidence.paths`)."""
+    return find_project().data
 
 
 def _descriptor(data_dir: Path) -> dict:
@@ -215,7 +182,41 @@ def load_tables(data_dir: Path | str | None = None) -> Tables:
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     tables = _load_tables_cached(data_dir.resolve(), _fingerprint(data_dir))
     # Copies: the cache must not be changed by a caller that edits a frame.
-    return TrackedTables({name: frame.copy() for name, frame in tables.items()})
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
+def read_tables(names: Iterable[str] | str, data_dir: Path | str | None = None) -> Tables:
+    """The tables a notebook declares it reads, and no others.
+
+    A notebook calls this once, with a literal list of table names (or
+    :data:`EVERY_TABLE`). The build reads that list from the notebook's
+    source to know which data files the notebook depends on; the returned
+    dict holds only the declared tables, so reading an undeclared one is a
+    ``KeyError`` rather than a dependency the build cannot see. The whole
+    package is still validated (the cross-table checks need every table).
+
+    Parameters
+    ----------
+    names : list of str or EVERY_TABLE
+        Resource names of ``data/datapackage.json``.
+    data_dir : path, optional
+        Defaults to the project's ``data/``.
+
+    Raises
+    ------
+    KeyError
+        A name that is not a table of the package.
+    DataValidationError
+        The data are invalid.
+    """
+    tables = load_tables(data_dir)
+    if names == EVERY_TABLE:
+        return tables
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = sorted(set(names) - set(tables))
+    if unknown:
+        raise KeyError(f"no table named {', '.join(map(repr, unknown))} in data/datapackage.json; tables: {', '.join(sorted(tables))}")
+    return {name: tables[name] for name in names}
 
 
 def _fingerprint(data_dir: Path) -> tuple:

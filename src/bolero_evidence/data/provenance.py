@@ -10,18 +10,17 @@ whole token (``4`` does not match inside ``4.1``).
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from ..paths import Project, find_project
 from .errors import Problem
 
 __all__ = ["fold_whitespace", "seeds_dir", "read_seed", "printed_in_quote", "check_provenance"]
 
-SEEDS_ENV = "BOLERO_SEEDS_DIR"
 
 
 def fold_whitespace(text: str) -> str:
@@ -30,15 +29,8 @@ def fold_whitespace(text: str) -> str:
 
 
 def seeds_dir(root: Path | None = None) -> Path:
-    """Folder of the seed documents.
-
-    ``$BOLERO_SEEDS_DIR`` when set, else ``shared/seeds`` beside the checkout
-    (``<repo>/../shared/seeds``), which is where the project keeps them.
-    """
-    if os.environ.get(SEEDS_ENV):
-        return Path(os.environ[SEEDS_ENV])
-    root = root or Path(__file__).resolve().parents[3]
-    return root.parent / "shared" / "seeds"
+    """Folder of the seed documents (see :attr:`bolero_evidence.paths.Project.seeds`)."""
+    return (Project(root) if root else find_project()).seeds
 
 
 @lru_cache(maxsize=None)

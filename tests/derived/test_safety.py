@@ -1,4 +1,4 @@
-"""Tests of bolero_evidence.analysis.safety against the NEJM Safety section, Table 2 and Treatment paragraph.
+"""Tests of bolero_evidence.derived.safety against the NEJM Safety section, Table 2 and Treatment paragraph.
 
 Counts are reconstructed from whole percentages of the safety population
 (482 and 238), so most are sets; expected sets below are worked out by hand
@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from bolero_evidence.analysis import safety
+from bolero_evidence.derived import safety
 from bolero_evidence.stats.proportions import risk_difference, risk_ratio
 
 SLACK = 1e-9

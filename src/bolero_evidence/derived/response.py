@@ -13,7 +13,7 @@ What notebook ``03-response`` shows, computed from the validated tables
 - the composition of best overall response, with its arithmetic checks.
 
 The first part of the module is generic and is also used by
-:mod:`bolero_evidence.analysis.safety`. The sources print percentages, not
+:mod:`bolero_evidence.derived.safety`. The sources print percentages, not
 counts. A printed percentage is consistent with every count ``k`` for which
 ``100 k / N`` rounds to it (:func:`~bolero_evidence.stats.proportions.counts_consistent_with_percent`),
 and when there are several, none is picked silently: intervals are computed

@@ -1,4 +1,4 @@
-"""Tests of bolero_evidence.analysis.response against NEJM Table 3 and the printed clinical benefit rates.
+"""Tests of bolero_evidence.derived.response against NEJM Table 3 and the printed clinical benefit rates.
 
 A printed number is a computed number rounded to the printed decimals, so
 "reproduced" means |computed - printed| <= half a unit of the last printed
@@ -12,8 +12,8 @@ import math
 
 import pytest
 
-from bolero_evidence.analysis import response
-from bolero_evidence.analysis.response import (
+from bolero_evidence.derived import response
+from bolero_evidence.derived.response import (
     CountSet,
     count_set,
     effect_over_counts,

@@ -1,4 +1,4 @@
-"""Tests of bolero_evidence.analysis.design (notebook 05, interim boundaries).
+"""Tests of bolero_evidence.derived.design (notebook 05, interim boundaries).
 
 The boundaries are checked against closed forms and an independent
 bivariate-normal computation; the recomputed events, power and observed z
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal, norm
 
-from bolero_evidence.analysis.design import (
+from bolero_evidence.derived.design import (
     LOSS_READINGS,
     boundary_plot_points,
     boundary_table,

@@ -3,7 +3,7 @@
 In the style of a GRADE summary of findings: one row per outcome with the
 figure in each arm, the absolute and the relative effect with their
 intervals, and where each comes from. Derived figures are read from
-``data/register.csv`` by id (never recomputed or typed here); printed
+the register (the saved notebooks' published entries) by id (never recomputed or typed here); printed
 figures from the data tables.
 """
 
@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data.loader import default_data_dir
-from ..register import read_register
+from ..paths import Project, find_project
+from ..register import collect_register
 from .common import fmt, fmt_interval, pick_row
 
 __all__ = ["load_register", "RegisterLookup", "summary_of_findings"]
 
 
-def load_register(data_dir: Path | None = None) -> pd.DataFrame:
-    """The committed register, ``data/register.csv`` (refreshed by the build before this notebook runs)."""
-    return read_register((data_dir or default_data_dir()) / "register.csv")
+def load_register(project: Project | None = None) -> pd.DataFrame:
+    """The register as published by the saved notebooks (the build executes them before this one)."""
+    return collect_register((project or find_project()).notebooks())
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class RegisterLookup:
     def __call__(self, entry_id: str) -> pd.Series:
         rows = self.frame[self.frame["id"] == entry_id]
         if rows.empty:
-            raise KeyError(f"register id {entry_id!r} not found in data/register.csv: run the build to refresh it")
+            raise KeyError(f"register id {entry_id!r} not published by any saved notebook: run the build to execute the notebooks")
         return rows.iloc[0]
 
     def value(self, entry_id: str, digits: int = 1, suffix: str = "") -> str:

@@ -5,7 +5,7 @@ What notebook ``04-safety`` shows, computed from the validated tables
 the safety population (482 and 238 patients who received treatment), so the
 counts are reconstructed from them, and where a printed percentage allows
 several counts the intervals are the union over every combination of
-consistent counts (see :mod:`bolero_evidence.analysis.response`):
+consistent counts (see :mod:`bolero_evidence.derived.response`):
 differences by Newcombe's hybrid score method, relative risks by
 Miettinen-Nurminen, numbers needed to harm by Altman's reciprocal of the
 difference interval.
@@ -86,7 +86,7 @@ def discontinuation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ``difference``/``_low``/``_high`` (percentage points), ``ratio``,
         ``ratio_low``, ``ratio_high``, ``number_needed`` (NNH when
         ``number_needed_kind`` is ``"harm"``), ``comparison``
-        (:class:`~bolero_evidence.analysis.response.ArmComparison`, the
+        (:class:`~bolero_evidence.derived.response.ArmComparison`, the
         event counted as harmful).
     """
     exposure = tables["exposure"]

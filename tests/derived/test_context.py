@@ -1,4 +1,4 @@
-"""Tests of bolero_evidence.analysis.context (notebook 06, cross-trial context).
+"""Tests of bolero_evidence.derived.context (notebook 06, cross-trial context).
 
 The differences are checked against what the seeds print about them (the
 review's "6.9-month prolongation" for BOLERO-2, its "difference statistically
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from bolero_evidence.analysis.context import (  # noqa: E402
+from bolero_evidence.derived.context import (  # noqa: E402
     TRIAL_ORDER,
     cross_trial_discrepancies,
     efficacy_differences,
@@ -27,7 +27,7 @@ from bolero_evidence.analysis.context import (  # noqa: E402
     side_effect_differences,
     trial_overview,
 )
-from bolero_evidence.analysis.common import pick  # noqa: E402
+from bolero_evidence.derived.common import pick  # noqa: E402
 
 
 @pytest.fixture(scope="module")

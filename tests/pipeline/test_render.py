@@ -1,4 +1,4 @@
-"""Tests of bolero_evidence.build.render, the renderer that stands in for Quarto.
+"""Tests of bolero_evidence.pipeline.render, the renderer that stands in for Quarto.
 
 The fixture project ``fixtures/mini`` is a manuscript with one notebook saved
 with its outputs (a markdown table, a matplotlib figure and a printed line);
@@ -18,7 +18,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from bolero_evidence.build.render import (
+from bolero_evidence.pipeline.render import (
     LUA_FILTER,
     RENDERER,
     WORK_DIR_NAME,

@@ -1,6 +1,6 @@
 --[[
 crossref.lua: Quarto-style floats, numbering and cross-references for the
-pandoc fallback renderer (bolero_evidence.build.render).
+pandoc fallback renderer (bolero_evidence.pipeline.render).
 
 What render.py hands over:
   * an embedded table or figure as a Div `{#tbl-x .bolero-float}` holding

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from bolero_evidence.build.pipeline import BuildError, build
+from bolero_evidence.pipeline.pipeline import BuildError, build
 from bolero_evidence.data.errors import DataValidationError
 from bolero_evidence.register import read_register
 from tests.conftest import ROOT, edit_cell, find_line

@@ -1,4 +1,4 @@
-"""Tests of bolero_evidence.analysis.pfs (notebook 02, PFS gains).
+"""Tests of bolero_evidence.derived.pfs (notebook 02, PFS gains).
 
 Recomputed figures are checked against what the seeds print about the same
 analysis (the review's "6.9-month prolongation", the NEJM's P < 0.001, the
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from bolero_evidence.analysis.pfs import (  # noqa: E402
+from bolero_evidence.derived.pfs import (  # noqa: E402
     OVERALL_ANALYSES,
     hazard_ratio_precision,
     median_gain_interval_message,

@@ -1,0 +1,272 @@
+"""The build: validate the data, execute stale notebooks, write the register, render.
+
+Steps, each reported as it runs:
+
+1. **Validate** every table and trace every row to its source document. On
+   a problem the build stops before writing anything.
+2. **Execute** the notebooks whose inputs changed (two at a time; see
+   :mod:`.notebooks`). Notebooks that read the register run after the
+   others, against the entries those just published.
+3. **Register**: collect the entries the saved notebooks publish into
+   ``report/generated/register.csv``.
+4. **Render** with Quarto when it is on the PATH, else with the pandoc
+   fallback, into a staging folder that replaces ``_output/`` only once the
+   HTML, PDF and DOCX all exist. A failed render leaves the previous report
+   untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..data.errors import DataValidationError
+from ..paths import Project
+from ..register import RegisterError, collect_register, register_csv
+from .notebooks import (Inputs, NotebookError, NotebookFailed, declared_inputs, execute_notebook, inputs_fingerprint,
+                        package_fingerprint, save_notebook, saved_fingerprint, sha256_of)
+
+__all__ = ["BuildError", "BuildResult", "NotebookRun", "build", "plan", "FORMATS"]
+
+FORMATS = ("html", "pdf", "docx")
+REGISTER_FILE = "register.csv"
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the message says at which step and why."""
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """What happened to one notebook in a build."""
+
+    notebook: str
+    executed: bool
+    reason: str
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    outputs: dict[str, Path]
+    renderer: str
+    notebooks: list[NotebookRun] = field(default_factory=list)
+    rendered: bool = True
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _validate(project: Project, seeds: Path | None, progress: Callable[[str], None]) -> list[str]:
+    from ..data.loader import load_tables
+    from ..data.provenance import check_provenance
+
+    tables = load_tables(project.data)  # raises DataValidationError
+    seeds = seeds or project.seeds
+    problems = check_provenance(tables, project.data, seeds)
+    if problems:
+        raise DataValidationError(problems)
+    progress(f"  {len(tables)} tables, {sum(len(t) for t in tables.values())} rows valid; every quote found in its source document")
+    return sorted(tables)
+
+
+def _inputs(project: Project) -> dict[Path, Inputs]:
+    try:
+        return {path: declared_inputs(path) for path in project.notebooks()}
+    except NotebookError as error:
+        raise BuildError(f"notebooks: {error}") from None
+
+
+def _register_bytes(project: Project, exclude: set[Path]) -> bytes:
+    try:
+        frame = collect_register([p for p in project.notebooks() if p not in exclude])
+    except RegisterError as error:
+        raise BuildError(f"register: {error}") from None
+    return register_csv(frame).encode()
+
+
+def plan(project: Project, table_names: list[str], *, force: bool = False,
+         late: bool = False) -> dict[Path, tuple[str, str]]:
+    """The notebooks to execute now, each with its reason and its inputs' fingerprint.
+
+    Parameters
+    ----------
+    late : bool
+        False: the notebooks that do not read the register; True: those
+        that do (planned after the others have run, since their input is
+        what the others publish).
+    """
+    inputs = _inputs(project)
+    package = package_fingerprint()
+    readers = {p for p, i in inputs.items() if i.reads_register}
+    register = _register_bytes(project, readers) if late and readers else b""
+    todo: dict[Path, tuple[str, str]] = {}
+    for path, declared in inputs.items():
+        if declared.reads_register != late:
+            continue
+        wanted = inputs_fingerprint(path, declared, data_dir=project.data, table_names=table_names,
+                                    register=register, package=package)
+        saved = saved_fingerprint(path)
+        if force:
+            todo[path] = ("forced", wanted)
+        elif saved is None:
+            todo[path] = ("never executed by the build", wanted)
+        elif saved != wanted:
+            todo[path] = ("inputs changed", wanted)
+    return todo
+
+
+def _execute(todo: dict[Path, tuple[str, str]], progress: Callable[[str], None], workers: int = 2) -> list[NotebookRun]:
+    def one(item: tuple[Path, tuple[str, str]]) -> NotebookRun:
+        path, (reason, fingerprint) = item
+        progress(f"  executing {path.name} ({reason})")
+        started = time.perf_counter()
+        save_notebook(path, execute_notebook(path, fingerprint))
+        seconds = time.perf_counter() - started
+        progress(f"  executed {path.name} in {seconds:.1f} s")
+        return NotebookRun(path.name, True, reason, seconds)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(one, todo.items()))
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def write_generated(project: Project) -> bool:
+    """Write ``report/generated/register.csv`` from the saved notebooks; True when it changed."""
+    text = _register_bytes(project, exclude=set()).decode()
+    return _write_if_changed(project.generated / REGISTER_FILE, text)
+
+
+def _render_fingerprint(project: Project, renderer: str) -> str:
+    sources = [project.root / "_quarto.yml", project.article, *project.notebooks()]
+    sources += sorted(p for p in project.report.rglob("*") if p.is_file())
+    return sha256_of(renderer.encode(), package_fingerprint().encode(),
+                     *(str(p.relative_to(project.root)).encode() + p.read_bytes() for p in sources))
+
+
+def _render(project: Project, staging: Path, quarto: str | None, progress: Callable[[str], None]) -> tuple[str, list[str]]:
+    if quarto:
+        progress(f"  quarto render (Quarto {_version([quarto, '--version'])}): HTML, PDF (Typst), DOCX and the notebook pages")
+        completed = subprocess.run([quarto, "render", "--output-dir", str(staging)], cwd=project.root,
+                                   capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise BuildError(f"render: quarto render failed:\n{completed.stderr[-4000:]}")
+        return "quarto", []
+    from .render import render_with_pandoc
+
+    return "pandoc", render_with_pandoc(project, staging, progress=progress)
+
+
+def _version(command: list[str]) -> str:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown version"
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` so that readers never see a half-written report."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_quarto: bool | None = None,
+          progress: Callable[[str], None] = print) -> BuildResult:
+    """Build the report of the project at ``root`` into ``root/_output``.
+
+    Parameters
+    ----------
+    root : Path
+        Root of the checkout (holds ``_quarto.yml``, ``index.qmd``, ``data/``, ``analysis/``, ``report/``).
+    seeds : Path, optional
+        Folder of the source documents (default: ``$BOLERO_SEEDS_DIR`` or ``../shared/seeds``).
+    force : bool
+        Execute every notebook and render even if nothing changed.
+    use_quarto : bool, optional
+        None: Quarto if it is on the PATH. False: always the pandoc fallback.
+        True: Quarto, and an error if it is not on the PATH.
+    progress : callable
+        Receives one line per step.
+
+    Raises
+    ------
+    DataValidationError
+        The data are invalid; nothing was written.
+    BuildError
+        A notebook failed (named with its cell) or rendering failed; the
+        previous report is untouched.
+    """
+    started = time.perf_counter()
+    project = Project(Path(root).resolve())
+    quarto = shutil.which("quarto") if use_quarto is not False else None
+    if use_quarto and not quarto:
+        raise BuildError("render: Quarto was asked for but quarto is not on the PATH")
+
+    progress("[1/4] validating data/")
+    table_names = _validate(project, seeds, progress)
+
+    progress("[2/4] notebooks")
+    runs: list[NotebookRun] = []
+    try:
+        for late in (False, True):
+            todo = plan(project, table_names, force=force, late=late)
+            runs += _execute(todo, progress)
+    except NotebookFailed as error:
+        raise BuildError(f"notebook failed: {error}") from None
+    executed = {run.notebook for run in runs}
+    runs += [NotebookRun(p.name, False, "inputs unchanged") for p in project.notebooks() if p.name not in executed]
+    progress(f"  {len(executed)} executed, {len(project.notebooks()) - len(executed)} unchanged")
+
+    progress("[3/4] register")
+    changed = write_generated(project)
+    progress(f"  {(project.generated / REGISTER_FILE).relative_to(project.root)} {'updated' if changed else 'unchanged'}")
+
+    progress("[4/4] render")
+    renderer = "quarto" if quarto else "pandoc"
+    outputs = {fmt: project.output / f"index.{fmt}" for fmt in FORMATS}
+    render_key = _render_fingerprint(project, renderer)
+    key_file = project.cache / "render.json"
+    try:
+        previous = json.loads(key_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if not force and previous.get("key") == render_key and all(p.exists() for p in outputs.values()):
+        progress(f"  sources unchanged since the last render; {project.output.name}/ kept")
+        return BuildResult(outputs, renderer, runs, rendered=False, seconds=time.perf_counter() - started)
+    staging = project.root / f"{project.output.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        renderer, notes = _render(project, staging, quarto, progress)
+        missing = [f"index.{fmt}" for fmt in FORMATS if not (staging / f"index.{fmt}").exists()]
+        if missing:
+            raise BuildError(f"render: {renderer} did not produce {', '.join(missing)}")
+    except Exception:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_into_place(staging, project.output)
+    _write_if_changed(key_file, json.dumps({"key": render_key, "renderer": renderer}))
+    return BuildResult(outputs, renderer, runs, notes=notes, seconds=time.perf_counter() - started)
