@@ -49,3 +49,17 @@ def find_line(data_dir: Path, table: str, **where: str) -> int:
             if all(row[k] == v for k, v in where.items()):
                 return number
     raise LookupError(f"no row of {table} with {where}")
+
+
+@pytest.fixture(scope="session")
+def quarto():
+    """The Quarto CLI. Under CI (``CI=true``), where ``.ci/run`` installs it, its absence fails the test."""
+    import os
+
+    path = shutil.which("quarto")
+    if path is None:
+        message = "Quarto is not on the PATH (install it: https://quarto.org/docs/get-started/, or bash ../shared/quarto/install.sh)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}; under CI a Quarto test must not be skipped")
+        pytest.skip(message)
+    return path

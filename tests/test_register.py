@@ -1,25 +1,33 @@
-"""The committed register is what a fresh execution of the notebooks produces, and every entry points somewhere real."""
+"""The register: read from the saved notebooks, written unchanged to report/generated/, every entry pointing somewhere real.
+
+nbval (strict) re-executes every notebook and compares every output, the
+register's JSON bundle included; these tests check what is built on top of
+that, without running a kernel.
+"""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 
 import nbformat
 import pandas as pd
 import pytest
 
-from bolero_evidence.pipeline.notebooks import execute_notebook
-from bolero_evidence.register import REGISTER_COLUMNS, read_register
+from bolero_evidence.paths import Project
+from bolero_evidence.register import (REGISTER_COLUMNS, REGISTER_MIME, Register, RegisterError, collect_register,
+                                      read_register, register_csv)
 from tests.conftest import DATA, ROOT
 
-NOTEBOOKS = sorted((ROOT / "analysis").glob("[0-9][0-9]-*.ipynb"))
-REGISTER = DATA / "register.csv"
-ARTICLE = (ROOT / "report" / "index.qmd").read_text(encoding="utf-8")
+PROJECT = Project(ROOT)
+NOTEBOOKS = PROJECT.notebooks()
+ARTICLE = PROJECT.article.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def committed():
-    return read_register(REGISTER)
+def collected():
+    return collect_register(NOTEBOOKS)
 
 
 def _labels(path):
@@ -28,37 +36,71 @@ def _labels(path):
             for m in [re.match(r"#\| label: (\S+)", c.source)] if m}
 
 
-def test_register_has_its_columns_and_unique_ids(committed):
-    assert list(committed.columns) == REGISTER_COLUMNS
-    assert committed["id"].is_unique
-    assert committed["id"].str.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+").all()
+def test_generated_register_is_what_the_saved_notebooks_publish(collected):
+    committed = (PROJECT.generated / "register.csv").read_text(encoding="utf-8")
+    assert committed == register_csv(collected), "report/generated/register.csv is stale: run python3 run.py report"
 
 
-def test_every_entry_points_to_a_labelled_cell_a_report_section_and_known_sources(committed):
+def test_register_has_its_columns_and_unique_ids(collected):
+    assert list(collected.columns) == REGISTER_COLUMNS
+    assert len(collected) > 300
+    assert collected["id"].is_unique
+    assert collected["id"].str.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+").all()
+
+
+def test_committed_csv_reads_back_to_the_same_figures(collected):
+    reread = read_register(PROJECT.generated / "register.csv")
+    pd.testing.assert_series_equal(reread["value"], collected["value"], check_dtype=False)
+    pd.testing.assert_series_equal(reread["ci_high"], collected["ci_high"], check_dtype=False)
+
+
+def test_every_entry_points_to_a_labelled_cell_a_report_section_and_known_sources(collected):
     sources = set(pd.read_csv(DATA / "sources.csv")["source_id"])
     labels = {p.stem: _labels(p) for p in NOTEBOOKS}
-    for row in committed.itertuples():
+    for row in collected.itertuples():
         assert row.cell in labels[row.notebook], f"{row.id}: no cell {row.cell} in {row.notebook}"
-        assert f"{{#{row.section}}}" in ARTICLE, f"{row.id}: section {row.section} not in report/index.qmd"
+        assert f"{{#{row.section}}}" in ARTICLE, f"{row.id}: section {row.section} not in index.qmd"
         assert set(row.inputs.split(";")) <= sources, row.id
 
 
-def test_every_notebook_shows_its_register_in_the_report():
-    for path in NOTEBOOKS:
-        shown = [label for label in _labels(path) if label.startswith("tbl-register-")]
-        for label in shown:
-            assert f"{path.name}#{label}" in ARTICLE, f"{path.name}#{label} is not embedded in the report"
+def _notebook_with(tmp_path, name, *bundles):
+    notebook = nbformat.v4.new_notebook()
+    for bundle in bundles:
+        cell = nbformat.v4.new_code_cell("register.publish()")
+        cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/markdown": "table", REGISTER_MIME: bundle},
+                                               execution_count=1)]
+        notebook.cells.append(cell)
+    path = tmp_path / name
+    nbformat.write(notebook, path)
+    return path
 
 
-def test_committed_register_matches_a_fresh_execution(tmp_path, committed):
-    """Execute every notebook with a private register folder and compare with data/register.csv."""
-    fresh = []
-    for path in NOTEBOOKS:
-        copy = tmp_path / path.name  # execute a copy: the test must not rewrite analysis/
-        copy.write_bytes(path.read_bytes())
-        execute_notebook(copy, data_dir=DATA, register_dir=tmp_path / "register", input_log=tmp_path / f"{path.stem}.log")
-        part = tmp_path / "register" / f"{path.stem}.csv"
-        if part.exists():
-            fresh.append(read_register(part))
-    fresh = pd.concat(fresh, ignore_index=True)[REGISTER_COLUMNS]
-    pd.testing.assert_frame_equal(fresh.reset_index(drop=True), committed.reset_index(drop=True), check_dtype=False)
+def _published(register: Register) -> dict:
+    return register.publish()._repr_mimebundle_()[REGISTER_MIME]
+
+
+def test_publish_round_trips_through_a_saved_notebook_infinite_bounds_included(tmp_path):
+    register = Register("01-demo")
+    register.add("demo.nnt", 12.3456789, unit="patients", method="Altman", inputs=["nejm_2011"], cell="tbl-demo",
+                 section="sec-demo", description="demo", ci_low=5.0, ci_high=math.inf)
+    bundle = _published(register)
+    json.dumps(bundle, allow_nan=False)  # valid JSON: no Infinity literal
+    frame = collect_register([_notebook_with(tmp_path, "01-demo.ipynb", bundle)])
+    assert frame.loc[0, "value"] == 12.3457 and frame.loc[0, "ci_high"] == math.inf
+    assert frame.loc[0, "notebook"] == "01-demo" and frame.loc[0, "inputs"] == "nejm_2011"
+
+
+def test_an_id_published_by_two_notebooks_is_an_error(tmp_path):
+    register = Register("01-demo")
+    register.add("demo.value", 1.0, unit="count", method="m", inputs="nejm_2011", cell="tbl-demo", section="sec-demo",
+                 description="d")
+    first = _notebook_with(tmp_path, "01-demo.ipynb", _published(register))
+    second = _notebook_with(tmp_path, "02-demo.ipynb", _published(register))
+    with pytest.raises(RegisterError, match=r"'demo.value' is published by 01-demo.ipynb and 02-demo.ipynb"):
+        collect_register([first, second])
+
+
+def test_a_malformed_register_output_names_the_notebook(tmp_path):
+    broken = _notebook_with(tmp_path, "03-demo.ipynb", {"notebook": "03-demo", "entries": [{"value": 1}]})
+    with pytest.raises(RegisterError, match=r"03-demo.ipynb: the register output is malformed"):
+        collect_register([broken])
