@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import Project, find_project
+from ..paths import SEEDS_ENV, Project, find_project
 from .errors import Problem
 
 __all__ = ["fold_whitespace", "seeds_dir", "read_seed", "printed_in_quote", "check_provenance"]
