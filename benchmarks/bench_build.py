@@ -1,67 +1,96 @@
-"""Time the build: cold, no-change rebuild, and rebuild after one data value changes.
+"""Time the build, side by side: Quarto alone, the full build with Quarto and with the fallback.
 
-Run with ``.venv/bin/python benchmarks/bench_build.py``. Works on a copy of
-the project in a temporary folder, so the checkout is not touched. Targets
-(2 cores): cold under 60 s, no-change under 3 s, one-value change
-re-executes only the notebooks that read the changed table.
+Run with ``.venv/bin/python benchmarks/bench_build.py`` (add ``--no-quarto``
+to skip the Quarto rows). Each row works on a fresh copy of the project in a
+temporary folder, so the checkout is not touched. Rows:
+
+- ``quarto render`` of the project alone (the notebooks' saved outputs);
+- the build, cold: a fresh copy with nothing cached (the saved notebooks are
+  current, so nothing is executed) and forced (every notebook executed);
+- the build with nothing changed (a second build of the same copy);
+- the build after one data value changes (re-executes its readers, re-renders).
+
+Targets (issue 8, 2 cores): no-change rebuild under 1 s; cold fallback build
+under 20 s; the Quarto build no slower than ``quarto render`` plus the
+notebooks' execution, two at a time.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import shutil
-import sys
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bolero_evidence.pipeline.pipeline import build
 
-from bolero_evidence.pipeline.pipeline import build  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _copy(target: Path) -> Path:
-    for name in ("_quarto.yml", "data", "analysis", "report"):
+    for name in ("_quarto.yml", "index.qmd", "data", "analysis", "report"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
     return target
 
 
-def _change_one_value(project: Path) -> str:
-    """Edit one cell of exposure.csv (a note: a value edit would have to change its quote too, which provenance forbids)."""
-    path = project / "data" / "exposure.csv"
-    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
-    header = rows[0]
-    for row in rows[1:]:
-        if row[header.index("measure")] == "median_exposure" and row[header.index("arm")] == "everolimus":
-            row[header.index("note")] = "benchmark edit"
-            break
+def _timed(action) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def _edit_one_value(project: Path) -> None:
+    # A note of one subgroup row: read by notebooks 01, 02 and 06.
+    path = project / "data" / "pfs_subgroups.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][rows[0].index("note")] += " (edited by the benchmark)"
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
-    return "exposure.csv (one cell)"
+
+
+def _rows(use_quarto: bool) -> list[tuple[str, float, str]]:
+    name = "Quarto" if use_quarto else "fallback"
+    rows = []
+    quiet = lambda line: None  # noqa: E731
+    with tempfile.TemporaryDirectory() as scratch:
+        project = _copy(Path(scratch))
+        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, progress=quiet))
+        rows.append((f"build with {name}, cold (fresh copy, nothing cached)", seconds,
+                     f"{sum(r.executed for r in result.notebooks)} notebooks executed"))
+        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, progress=quiet))
+        rows.append((f"build with {name}, nothing changed", seconds, f"rendered: {result.rendered}"))
+        _edit_one_value(project)
+        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, progress=quiet))
+        rows.append((f"build with {name}, one data value changed", seconds,
+                     "executed " + ", ".join(r.notebook for r in result.notebooks if r.executed)))
+        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, force=True, progress=quiet))
+        rows.append((f"build with {name}, forced (every notebook executed)", seconds,
+                     f"{sum(r.executed for r in result.notebooks)} notebooks executed"))
+    return rows
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        project = _copy(Path(scratch))
-        quiet = lambda line: None  # noqa: E731
-        timings = []
-        started = time.perf_counter()
-        cold = build(project, use_quarto=False, progress=quiet)
-        timings.append(("cold build (nothing cached)", time.perf_counter() - started, cold))
-        started = time.perf_counter()
-        again = build(project, use_quarto=False, progress=quiet)
-        timings.append(("no-change rebuild", time.perf_counter() - started, again))
-        changed = _change_one_value(project)
-        started = time.perf_counter()
-        edited = build(project, use_quarto=False, progress=quiet)
-        timings.append((f"rebuild after editing {changed}", time.perf_counter() - started, edited))
-    for name, seconds, result in timings:
-        executed = [r.notebook for r in result.notebooks if r.executed]
-        print(f"{name:45s} {seconds:6.1f} s  executed {len(executed)}/{len(result.notebooks)} notebooks"
-              f"{' (' + ', '.join(executed) + ')' if 0 < len(executed) < len(result.notebooks) else ''}; "
-              f"rendered: {result.rendered}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-quarto", action="store_true", help="time the fallback only")
+    args = parser.parse_args()
+    rows = []
+    quarto = None if args.no_quarto else shutil.which("quarto")
+    if quarto:
+        with tempfile.TemporaryDirectory() as scratch:
+            project = _copy(Path(scratch))
+            seconds, _ = _timed(lambda: subprocess.run([quarto, "render"], cwd=project, check=True, capture_output=True))
+            rows.append(("quarto render alone", seconds, "saved notebook outputs, three formats and notebook pages"))
+        rows += _rows(use_quarto=True)
+    rows += _rows(use_quarto=False)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':{width}s}  seconds  note")
+    for what, seconds, note in rows:
+        print(f"{what:{width}s}  {seconds:7.1f}  {note}")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from bolero_evidence.stats.groupseq import efficacy_boundaries, required_events_group_sequential
 
