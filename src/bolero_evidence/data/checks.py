@@ -34,7 +34,7 @@ import pandas as pd
 from .errors import Problem
 from .printed import parse_printed
 
-__all__ = ["cross_table_problems", "arm_sizes"]
+__all__ = ["arm_sizes", "cross_table_problems"]
 
 # Which N a measure of exposure.csv is a percentage of: counts on treatment
 # and deaths are of the randomised arms, the safety figures of the arms that
@@ -234,7 +234,7 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> lis
     -------
     list of Problem
     """
-    path = lambda name: data_dir / f"{name}.csv"  # noqa: E731
+    path = lambda name: data_dir / f"{name}.csv"
     design = tables["design"]
     sizes = {p: arm_sizes(design, p) for p in ("patients_randomised", "safety_population")}
     problems: list[Problem] = []
