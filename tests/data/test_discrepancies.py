@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bolero_evidence.data.discrepancies import Version, figures_agree, find_discrepancies
+from bolero_evidence.data.discrepancies import (
+    Version,
+    figures_agree,
+    find_discrepancies,
+)
 from bolero_evidence.data.loader import load_tables
 from tests.conftest import DATA
 

@@ -12,7 +12,10 @@ from bolero_evidence.data.provenance import check_provenance
 from tests.conftest import DATA, edit_cell, find_line
 
 EXPECTED_TABLES = {"sources", "design", "pfs", "pfs_subgroups", "response", "adverse_events", "exposure",
-                   "baseline", "trials", "trial_outcomes", "trial_side_effects"}
+                   "baseline", "trials", "trial_outcomes", "trial_side_effects", "quality_of_life", "finding", "trial_conduct",
+                   "biomarkers", "label_synonyms"}
+# Tables of the project's reading, not transcribed from a seed: no source, locator or quote.
+NOT_TRANSCRIBED = {"sources", "label_synonyms"}
 
 
 def test_the_data_validate():
@@ -31,7 +34,7 @@ def test_every_row_names_a_locator_and_a_known_source():
     tables = load_tables(DATA)
     known = set(tables["sources"]["source_id"])
     for name, frame in tables.items():
-        if name == "sources":
+        if name in NOT_TRANSCRIBED:
             continue
         assert frame["locator"].str.len().min() > 0, name
         assert set(frame["source_id"]) <= known, name
@@ -178,3 +181,85 @@ def test_descriptor_declares_every_csv():
     declared = {r["path"] for r in descriptor["resources"]}
     # register.csv is derived by the notebooks (data/register.md), not transcribed.
     assert declared == {p.name for p in DATA.glob("*.csv")} - {"register.csv"}
+
+
+# ---------------------------------------------------------------- new tables and columns
+def test_stated_cut_must_equal_its_inferred_value(data_copy):
+    line = find_line(data_copy, "pfs", source_id="nejm_2011", statistic="hr", assessment="local", locator="Abstract, Results, local assessment")
+    edit_cell(data_copy, "pfs", line, "data_cut_inferred", "final")
+    assert (f"pfs.csv, row {line}, column 'data_cut_inferred': got 'final'; expected 'interim', the data_cut the source states"
+            in _problems(data_copy))
+
+
+def test_unstated_row_cannot_claim_a_stated_basis(data_copy):
+    line = find_line(data_copy, "pfs_subgroups", subgroup="visceral", arm="placebo")
+    edit_cell(data_copy, "pfs_subgroups", line, "inference_basis", "stated")
+    assert f"pfs_subgroups.csv, row {line}, column 'inference_basis': got 'stated'; expected the basis of the inference" in _problems(data_copy)
+
+
+def test_an_inference_must_name_its_basis(data_copy):
+    line = find_line(data_copy, "trial_outcomes", trial="bolero2", endpoint="orr", arm="experimental")
+    edit_cell(data_copy, "trial_outcomes", line, "inference_basis", "none")
+    assert f"trial_outcomes.csv, row {line}, column 'inference_basis': got 'none'; expected the basis of the inferred label" in _problems(data_copy)
+
+
+def test_unknown_basis_word_is_a_pattern_error(data_copy):
+    line = find_line(data_copy, "exposure", source_id="oncology_news_2011", locator="Commentary (Brufsky), paragraph 5")
+    edit_cell(data_copy, "exposure", line, "inference_basis", "hunch")
+    message = _problems(data_copy)
+    assert f"exposure.csv, row {line}, column 'inference_basis': got 'hunch'; expected a value meeting" in message and "pattern" in message
+
+
+def test_finding_claim_outside_the_vocabulary(data_copy):
+    edit_cell(data_copy, "finding", 2, "claim", "promising")
+    message = _problems(data_copy)
+    assert "finding.csv, row 2, column 'claim': got 'promising'" in message and "not_statistically_different" in message
+
+
+def test_quality_of_life_p_value_out_of_range(data_copy):
+    line = find_line(data_copy, "quality_of_life", endpoint="ttd_qol_5pct", statistic="p_value", source_id="mtor_review_2014")
+    edit_cell(data_copy, "quality_of_life", line, "value", "8.4")
+    edit_cell(data_copy, "quality_of_life", line, "printed", "8.4")
+    assert f"quality_of_life.csv, row {line}, column 'value': got 8.4; expected a P value in (0, 1]" in _problems(data_copy)
+
+
+def test_quality_of_life_missing_required_arm(data_copy):
+    edit_cell(data_copy, "quality_of_life", 3, "arm", "")
+    assert "quality_of_life.csv, row 3, column 'arm'" in _problems(data_copy) and "required" in _problems(data_copy)
+
+
+def test_death_causes_must_add_up_to_the_deaths_attributed_to_adverse_events(data_copy):
+    line = find_line(data_copy, "trial_conduct", topic="death_cause", item="sepsis")
+    edit_cell(data_copy, "trial_conduct", line, "value", "3")
+    edit_cell(data_copy, "trial_conduct", line, "printed", "3")
+    assert "trial_conduct.csv, row" in _problems(data_copy)
+    assert "got 8.0; expected causes adding up to the 7 deaths attributed to adverse events (exposure.csv row" in _problems(data_copy)
+
+
+def test_trial_conduct_unit_outside_the_allowed_set(data_copy):
+    edit_cell(data_copy, "trial_conduct", 4, "unit", "fortnights")
+    message = _problems(data_copy)
+    assert "trial_conduct.csv, row 4, column 'unit': got 'fortnights'" in message and "weeks" in message
+
+
+def test_sub_population_row_carries_the_sub_population_n(data_copy):
+    line = find_line(data_copy, "baseline", characteristic="disease_free_interval", statistic="median", arm="everolimus")
+    edit_cell(data_copy, "baseline", line, "n_arm", "485")
+    assert (f"baseline.csv, row {line}, column 'n_arm': got 485; expected the patients_adjuvant_therapy of the everolimus arm in design.csv (308)"
+            in _problems(data_copy))
+
+
+def test_baseline_population_outside_the_allowed_set(data_copy):
+    edit_cell(data_copy, "baseline", 2, "population", "adjuvant")
+    assert "baseline.csv, row 2, column 'population': got 'adjuvant'" in _problems(data_copy)
+
+
+def test_synonym_label_that_does_not_occur_in_its_table(data_copy):
+    edit_cell(data_copy, "label_synonyms", 2, "label", "ttp_mediann")
+    assert ("label_synonyms.csv, row 2, column 'label': got 'ttp_mediann'; expected a value that occurs in column 'endpoint' of trial_outcomes.csv"
+            in _problems(data_copy))
+
+
+def test_biomarker_statistic_outside_the_allowed_set(data_copy):
+    edit_cell(data_copy, "biomarkers", 2, "statistic", "odds")
+    assert "biomarkers.csv, row 2, column 'statistic': got 'odds'" in _problems(data_copy)

@@ -12,7 +12,16 @@ expected. The checks are
 - the arms add up to the total (randomised, on treatment at cutoff);
 - the figures printed with a table's N use the N of that population;
 - the categories of best overall response add up to 100% within rounding,
-  and objective response is complete plus partial response.
+  and objective response is complete plus partial response;
+- a stated data cut or assessment is its own inferred value, and an inferred
+  one names its basis (``inference_basis``), so an ``unstated`` row is never
+  silently read as ``interim`` or ``final``;
+- a baseline figure printed for a sub-population carries that
+  sub-population's N (design.csv), not the arm's;
+- the causes of the deaths attributed to adverse events (trial_conduct.csv)
+  add up to the count printed for them (exposure.csv);
+- every label of ``label_synonyms.csv`` occurs in the table and column it
+  names, so a renamed label cannot silently switch a synonym off.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import pandas as pd
 from .errors import Problem
 from .printed import parse_printed
 
-__all__ = ["cross_table_problems", "arm_sizes"]
+__all__ = ["arm_sizes", "cross_table_problems"]
 
 # Which N a measure of exposure.csv is a percentage of: counts on treatment
 # and deaths are of the randomised arms, the safety figures of the arms that
@@ -139,13 +148,76 @@ def _response_composition(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
                               f"complete + partial response ({cr_pr['value'].sum():g}) within rounding")
 
 
-def _table_n_problems(frame: pd.DataFrame, path: Path, sizes: dict[str, int], population: str) -> Iterator[Problem]:
+def _table_n_problems(frame: pd.DataFrame, path: Path, sizes: dict[str, int], population: str,
+                      sub_populations: dict[str, tuple[str, dict[str, int]]] | None = None) -> Iterator[Problem]:
+    """``n_arm`` is the arm's N of the table's population, or of the row's sub-population where it names one."""
     for index, row in frame.iterrows():
-        if pd.isna(row["n_arm"]) or row["arm"] not in sizes:
+        expected_sizes, expected_population = sizes, population
+        if sub_populations and "population" in frame.columns and row["population"] in sub_populations:
+            expected_population, expected_sizes = sub_populations[row["population"]]
+        if pd.isna(row["n_arm"]) or row["arm"] not in expected_sizes:
             continue
-        if row["n_arm"] != sizes[row["arm"]]:
+        if row["n_arm"] != expected_sizes[row["arm"]]:
             yield Problem(path, _line(index), "n_arm", row["n_arm"],
-                          f"the {population} of the {row['arm']} arm in design.csv ({sizes[row['arm']]})")
+                          f"the {expected_population} of the {row['arm']} arm in design.csv ({expected_sizes[row['arm']]})")
+
+
+_STATED = "stated"
+_NOTHING_INFERRED = "none"
+
+
+def _inference_problems(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
+    """Stated labels equal their inferred values; an inference names its basis; 'stated' only where nothing is unstated."""
+    if "data_cut_inferred" not in frame.columns:
+        return
+    pairs = [(c, f"{c}_inferred") for c in ("data_cut", "assessment") if f"{c}_inferred" in frame.columns]
+    for index, row in frame.iterrows():
+        unstated = False
+        inferred_something = False
+        for stated_col, inferred_col in pairs:
+            if row[stated_col] != "unstated":
+                if row[inferred_col] != row[stated_col]:
+                    yield Problem(path, _line(index), inferred_col, row[inferred_col],
+                                  f"{row[stated_col]!r}, the {stated_col} the source states (an inference only where {stated_col} is unstated)")
+            else:
+                unstated = True
+                inferred_something |= row[inferred_col] != "unstated"
+        basis = row["inference_basis"]
+        if not unstated and basis != _STATED:
+            yield Problem(path, _line(index), "inference_basis", basis, f"{_STATED!r}: every label of the row is stated by the source")
+        elif unstated and basis == _STATED:
+            yield Problem(path, _line(index), "inference_basis", basis,
+                          "the basis of the inference (matching_figures, citation, venue, context) or 'none': a label of the row is unstated")
+        elif unstated and inferred_something and basis == _NOTHING_INFERRED:
+            yield Problem(path, _line(index), "inference_basis", basis, "the basis of the inferred label (matching_figures, citation, venue, context)")
+        elif unstated and not inferred_something and basis != _NOTHING_INFERRED:
+            yield Problem(path, _line(index), "inference_basis", basis, f"{_NOTHING_INFERRED!r}: no label of the row is inferred")
+
+
+def _death_cause_problems(conduct: pd.DataFrame, exposure: pd.DataFrame, path: Path) -> Iterator[Problem]:
+    """Causes of the deaths attributed to adverse events add up to the count the same source prints."""
+    causes = conduct[(conduct["topic"] == "death_cause") & (conduct["unit"] == "count")]
+    totals = exposure[(exposure["measure"] == "death_adverse_event") & (exposure["statistic"] == "n")]
+    for (source, arm), group in causes.groupby(["source_id", "arm"]):
+        total = totals[(totals["source_id"] == source) & (totals["arm"] == arm)]
+        if total.empty:
+            yield Problem(path, _line(group.index[0]), "arm", arm,
+                          f"a count of deaths attributed to adverse events for this arm from {source} in exposure.csv")
+            continue
+        if group["value"].sum() != total["value"].iloc[0]:
+            yield Problem(path, _line(group.index[0]), "value", float(group["value"].sum()),
+                          f"causes adding up to the {total['value'].iloc[0]:g} deaths attributed to adverse events (exposure.csv row {_line(total.index[0])})")
+
+
+def _synonym_problems(synonyms: pd.DataFrame, tables: dict[str, pd.DataFrame], path: Path) -> Iterator[Problem]:
+    for index, row in synonyms.iterrows():
+        for table_col, column_col, label_col in (("table", "column", "label"), ("target_table", "target_column", "target_label")):
+            frame = tables.get(row[table_col])
+            if frame is None or row[column_col] not in frame.columns:
+                yield Problem(path, _line(index), table_col, f"{row[table_col]}.{row[column_col]}", "a table and column of the data package")
+            elif row[label_col] not in set(frame[row[column_col]].dropna()):
+                yield Problem(path, _line(index), label_col, row[label_col],
+                              f"a value that occurs in column {row[column_col]!r} of {row[table_col]}.csv")
 
 
 def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> list[Problem]:
@@ -162,7 +234,7 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> lis
     -------
     list of Problem
     """
-    path = lambda name: data_dir / f"{name}.csv"  # noqa: E731
+    path = lambda name: data_dir / f"{name}.csv"
     design = tables["design"]
     sizes = {p: arm_sizes(design, p) for p in ("patients_randomised", "safety_population")}
     problems: list[Problem] = []
@@ -177,5 +249,12 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> lis
     problems += _response_composition(tables["response"], path("response"))
     problems += _table_n_problems(tables["adverse_events"], path("adverse_events"), sizes["safety_population"], "safety_population")
     if "baseline" in tables and len(tables["baseline"]):
-        problems += _table_n_problems(tables["baseline"], path("baseline"), sizes["patients_randomised"], "patients_randomised")
+        sub = {"received_adjuvant_therapy": ("patients_adjuvant_therapy", arm_sizes(design, "patients_adjuvant_therapy"))}
+        problems += _table_n_problems(tables["baseline"], path("baseline"), sizes["patients_randomised"], "patients_randomised", sub)
+    for name, frame in tables.items():
+        problems += _inference_problems(frame, path(name))
+    if "trial_conduct" in tables:
+        problems += _death_cause_problems(tables["trial_conduct"], tables["exposure"], path("trial_conduct"))
+    if "label_synonyms" in tables:
+        problems += _synonym_problems(tables["label_synonyms"], tables, path("label_synonyms"))
     return problems

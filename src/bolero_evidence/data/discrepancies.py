@@ -35,7 +35,7 @@ import pandas as pd
 
 from .printed import parse_printed
 
-__all__ = ["Version", "Discrepancy", "figures_agree", "find_discrepancies", "discrepancy_table", "BOLERO2_OUTCOMES", "observations"]
+__all__ = ["BOLERO2_OUTCOMES", "Discrepancy", "Version", "discrepancy_table", "figures_agree", "find_discrepancies", "observations"]
 
 WILDCARD = "unstated"
 # Columns that do not say what is measured, per table (besides value and provenance).

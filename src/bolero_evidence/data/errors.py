@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Problem", "DataValidationError"]
+__all__ = ["DataValidationError", "Problem"]
 
 
 @dataclass(frozen=True)

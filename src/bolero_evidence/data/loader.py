@@ -30,11 +30,13 @@ from .checks import cross_table_problems
 from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 
-__all__ = ["default_data_dir", "load_tables", "read_tables", "Tables", "EVERY_TABLE", "schema_dimensions", "VALUE_COLUMNS", "PROVENANCE_COLUMNS"]
+__all__ = ["EVERY_TABLE", "INFERENCE_COLUMNS", "PROVENANCE_COLUMNS", "VALUE_COLUMNS", "Tables", "default_data_dir", "load_tables", "read_tables", "schema_dimensions"]
 
 Tables = dict[str, pd.DataFrame]
 VALUE_COLUMNS = ("value", "value_text", "qualifier", "unit", "n_arm")
 PROVENANCE_COLUMNS = ("printed", "source_id", "locator", "quote", "note")
+# How a row's data cut and assessment are read where the source does not state them: not what is measured.
+INFERENCE_COLUMNS = ("data_cut_inferred", "assessment_inferred", "inference_basis")
 _NO_VALUE = {"not_reached", "not_reported"}
 _PANDAS_TYPES = {"number": "float64", "integer": "Int64", "string": "string"}
 
@@ -61,7 +63,7 @@ def _descriptor(data_dir: Path) -> dict:
 def schema_dimensions(descriptor: dict, name: str) -> list[str]:
     """Columns that say *what* a row measures (neither value nor provenance)."""
     resource = next(r for r in descriptor["resources"] if r["name"] == name)
-    skip = set(VALUE_COLUMNS) | set(PROVENANCE_COLUMNS)
+    skip = set(VALUE_COLUMNS) | set(PROVENANCE_COLUMNS) | set(INFERENCE_COLUMNS)
     return [f["name"] for f in resource["schema"]["fields"] if f["name"] not in skip]
 
 

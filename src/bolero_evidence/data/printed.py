@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["PrintedNumber", "parse_printed", "qualifier_matches", "WORD_NUMBERS"]
+__all__ = ["WORD_NUMBERS", "PrintedNumber", "parse_printed", "qualifier_matches"]
 
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

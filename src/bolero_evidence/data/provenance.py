@@ -11,7 +11,7 @@ whole token (``4`` does not match inside ``4.1``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +19,7 @@ import pandas as pd
 from ..paths import SEEDS_ENV, Project, find_project
 from .errors import Problem
 
-__all__ = ["fold_whitespace", "seeds_dir", "read_seed", "printed_in_quote", "check_provenance"]
+__all__ = ["check_provenance", "fold_whitespace", "printed_in_quote", "read_seed", "seeds_dir"]
 
 
 
@@ -33,7 +33,7 @@ def seeds_dir(root: Path | None = None) -> Path:
     return (Project(root) if root else find_project()).seeds
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_seed(path: Path) -> str:
     """The seed's text with white space folded (cached: seeds do not change)."""
     return fold_whitespace(path.read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def check_provenance(tables: dict[str, pd.DataFrame], data_dir: Path, seeds: Pat
     missing = [f for f in sources["seed_file"] if not (seeds / f).is_file()]
     if missing:
         return [Problem(data_dir / "sources.csv", None, "seed_file", ", ".join(missing),
-                        f"seed files present in {seeds} (set ${SEEDS_ENV} to the folder that holds them)")]
+                        f"seed files present in {seeds} (set $BOLERO_SEEDS_DIR to the folder that holds them)")]
     for name, frame in tables.items():
         if "quote" not in frame.columns:
             continue
