@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Entry", "Register", "REGISTER_COLUMNS", "REGISTER_MIME", "SIGNIFICANT_DIGITS", "collect_register", "read_register",
+__all__ = ["Entry", "Figure", "Register", "REGISTER_COLUMNS", "REGISTER_MIME", "SIGNIFICANT_DIGITS", "collect_register", "read_register",
            "RegisterError"]
 
 # A vendor MIME type: Jupyter front ends, Quarto and pandoc show the
@@ -84,6 +84,29 @@ class Entry:
     description: str
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A derived figure as an analysis module returns it: unrounded, not yet tied to a notebook cell.
+
+    :meth:`Register.extend` registers figures under the label of the cell
+    that shows them. Attributes as in :class:`Entry`.
+    """
+
+    id: str
+    value: float | None
+    unit: str
+    method: str
+    inputs: tuple[str, ...]
+    description: str
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    def __post_init__(self):
+        # One source id may be given as a string; keep a tuple either way.
+        inputs = (self.inputs,) if isinstance(self.inputs, str) else tuple(self.inputs)
+        object.__setattr__(self, "inputs", inputs)
+
+
 @dataclass
 class Register:
     """Derived figures of one notebook.
@@ -112,6 +135,25 @@ class Register:
         entry = Entry(id, _round(value), _round(ci_low), _round(ci_high), unit, method, inputs, cell, section, description)
         self.entries.append(entry)
         return entry
+
+    def extend(self, figures, *, cell: str, section: str) -> list[Entry]:
+        """Add the :class:`Figure` objects an analysis module returns, all shown in one cell.
+
+        Parameters
+        ----------
+        figures : iterable of Figure
+        cell : str
+            Label of the notebook cell that shows them (``tbl-...``/``fig-...``).
+        section : str
+            Id of the report section that cites them.
+
+        Returns
+        -------
+        list of Entry
+            The entries added, in order (checked and rounded as by :meth:`add`).
+        """
+        return [self.add(f.id, f.value, unit=f.unit, method=f.method, inputs=f.inputs, cell=cell, section=section,
+                         description=f.description, ci_low=f.ci_low, ci_high=f.ci_high) for f in figures]
 
     def frame(self) -> pd.DataFrame:
         """The entries as a frame with :data:`REGISTER_COLUMNS`."""

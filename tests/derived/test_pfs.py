@@ -20,6 +20,7 @@ import pytest  # noqa: E402
 
 from bolero_evidence.derived.pfs import (  # noqa: E402
     OVERALL_ANALYSES,
+    gain_interval_refusal,
     hazard_ratio_precision,
     median_gain_interval_message,
     not_derivable,
@@ -161,6 +162,12 @@ def test_not_derivable_lists_the_difference_of_medians_with_its_reason(tables):
     assert "difference of medians" in first["quantity"]
     assert first["reason"] == median_gain_interval_message()
     assert "Brookmeyer-Crowley" in first["reason"]
+
+
+def test_the_printed_medians_and_their_intervals_give_no_interval_of_the_gain(tables):
+    # The refusal the notebook shows comes from the printed interim figures themselves, with the same reason.
+    refusal = gain_interval_refusal(tables)
+    assert str(refusal) == median_gain_interval_message()
 
 
 def test_not_derivable_lists_final_cut_and_subgroups_without_hr(tables):

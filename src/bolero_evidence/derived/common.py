@@ -1,4 +1,4 @@
-"""Small helpers shared by the analysis modules: picking printed figures and showing tables."""
+"""Picking printed figures from the data tables, shared by the analysis modules (formatting: :mod:`bolero_evidence.presentation`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["pick", "pick_row", "markdown_table", "fmt", "fmt_interval", "ConflictingFiguresError"]
+__all__ = ["pick", "pick_row", "ConflictingFiguresError"]
 
 
 class ConflictingFiguresError(ValueError):
@@ -37,30 +37,3 @@ def pick(frame: pd.DataFrame, **where) -> float | None:
     """Value of :func:`pick_row` (None for NR)."""
     value = pick_row(frame, **where)["value"]
     return None if pd.isna(value) else float(value)
-
-
-def fmt(value: float | None, digits: int = 1) -> str:
-    """Fixed-precision text for a table cell; ``NR``-style dash for missing, ∞ for infinite."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    return f"{value:.{digits}f}"
-
-
-def fmt_interval(low: float | None, high: float | None, digits: int = 1) -> str:
-    """``low to high`` (words, not a dash, so that negative bounds stay readable)."""
-    if low is None and high is None:
-        return "–"
-    return f"{fmt(low, digits)} to {fmt(high, digits)}"
-
-
-def markdown_table(frame: pd.DataFrame, *, index: bool = False):
-    """Show a frame as a pipe table (renders in HTML and in Quarto's Typst PDF alike).
-
-    Cells should already be text with fixed precision, so the locked output
-    does not depend on pandas' float formatting.
-    """
-    from IPython.display import Markdown
-
-    return Markdown(frame.to_markdown(index=index, disable_numparse=True))

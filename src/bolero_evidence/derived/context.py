@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..data import discrepancy_table, find_discrepancies
 from ..data.printed import parse_printed
+from ..register import Figure
 from ..stats.survival import median_gain
 
 __all__ = [
@@ -41,11 +42,8 @@ __all__ = [
     "side_effect_coverage",
     "cross_trial_discrepancies",
     "plot_side_effect_differences",
-    "trial_view",
-    "efficacy_view",
-    "safety_view",
-    "coverage_view",
-    "discrepancy_view",
+    "efficacy_figures",
+    "side_effect_figures",
 ]
 
 REVIEW = "mtor_review_2014"
@@ -371,108 +369,41 @@ def plot_side_effect_differences(differences: pd.DataFrame):
 
 
 # --------------------------------------------------------------------------
-# Tables as shown (text with fixed precision)
+# Register figures
 # --------------------------------------------------------------------------
 
 
-def _signed(value: float, digits: int = 1) -> str:
-    """``+4.6``, ``-2.0``, ``0.0``: the sign says which arm is higher."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:+.{digits}f}"
-    return text[1:] if float(text) == 0 else text
+def efficacy_figures(efficacy: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`efficacy_differences` (computed rows only): gains and ratios of medians, differences of percentages."""
+    figures = []
+    for _, row in efficacy[efficacy["status"] == "computed"].iterrows():
+        name, endpoint = TRIAL_NAMES[row["trial"]], ENDPOINT_NAMES[row["endpoint"]]
+        if row["assessment"] != "unstated":
+            endpoint += f" ({row['assessment']} assessment)"
+        if row["unit"] == "months":
+            figures += [
+                Figure(f"{row['register_stem']}_gain", row["difference"], unit="months",
+                       method="difference of printed medians (experimental − control), review Table 1; no interval derivable",
+                       inputs=REVIEW, description=f"{name}: gain in {endpoint.lower()}"),
+                Figure(f"{row['register_stem']}_ratio", row["ratio"], unit="ratio",
+                       method="ratio of printed medians (experimental / control), review Table 1",
+                       inputs=REVIEW, description=f"{name}: ratio of {endpoint.lower()}"),
+            ]
+        else:
+            figures.append(Figure(
+                f"{row['register_stem']}_difference", row["difference"], unit="percentage_points",
+                method="difference of printed percentages (experimental − control), review Table 1; no interval (arm sizes not printed)",
+                inputs=REVIEW, description=f"{name}: difference in {endpoint.lower()}"))
+    return figures
 
 
-def _amount(value: float, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "NR"
-    return f"{value:g} months" if unit == "months" else f"{value:g}%" if unit == "percent" else f"{value:g}"
-
-
-def trial_view(overview: pd.DataFrame) -> pd.DataFrame:
-    """:func:`trial_overview` as text."""
-    return pd.DataFrame({
-        "Trial": overview["name"],
-        "Design": overview["design"],
-        "Population": overview["population"],
-        "Patients (trial total)": overview["n_patients"].map(lambda n: f"{int(n):,}"),
-        "Experimental arm": overview["experimental_treatment"],
-        "Control arm": overview["control_treatment"],
-        "Notes for comparison with BOLERO-2": overview["caveats"].replace("", "–"),
-    })
-
-
-def efficacy_view(efficacy: pd.DataFrame) -> pd.DataFrame:
-    """:func:`efficacy_differences` as text; differences in months or percentage points."""
-    def difference(row) -> str:
-        if row["status"] == "printed comparison only":
-            return f"HR {row['comparison']:g} (printed)"
-        if row["status"] != "computed":
-            return row["status"]
-        return f"{_signed(row['difference'], row['decimals'])} {'months' if row['unit'] == 'months' else 'pp'}"
-
-    endpoint = efficacy["endpoint"].map(ENDPOINT_NAMES)
-    endpoint = endpoint.where(efficacy["assessment"] == "unstated", endpoint + " (" + efficacy["assessment"] + ")")
-    return pd.DataFrame({
-        "Trial": efficacy["trial"].map(TRIAL_NAMES),
-        "End point": endpoint,
-        "Role": efficacy["role"],
-        "Experimental": [_amount(v, u) if s != "printed comparison only" else "–"
-                         for v, u, s in zip(efficacy["experimental"], efficacy["unit"], efficacy["status"])],
-        "Control": [_amount(v, u) if s != "printed comparison only" else "–"
-                    for v, u, s in zip(efficacy["control"], efficacy["unit"], efficacy["status"])],
-        "Difference (experimental − control)": [difference(row) for _, row in efficacy.iterrows()],
-        "Ratio of medians": efficacy["ratio"].map(lambda v: "–" if math.isnan(v) else f"{v:.2f}"),
-        "As printed in the review's Table 1": efficacy["quote"],
-    })
-
-
-def safety_view(differences: pd.DataFrame) -> pd.DataFrame:
-    """:func:`side_effect_differences` as a side effect × trial grid of ``all grades / grade 3-4``.
-
-    A cell is the difference in percentage points, ``NR`` where the review
-    does not report an arm, and ``a to b`` where an arm is printed ``<1``
-    (the range the bound allows).
-    """
-    def cell(row) -> str:
-        if row["status"] == "computed":
-            return _signed(row["difference"], row["decimals"])
-        if row["status"] == "bound":
-            return f"{_signed(row['difference_low'], row['decimals'])} to {_signed(row['difference_high'], row['decimals'])}"
-        return "NR"
-
-    shown = differences.assign(text=[cell(row) for _, row in differences.iterrows()])
-    grid = {}
-    for (term, trial), group in shown.groupby(["term", "trial"], sort=False):
-        by_grade = dict(zip(group["grade"], group["text"]))
-        grid.setdefault(term, {})[trial] = f"{by_grade.get('all', '–')} / {by_grade.get('3-4', '–')}"
-    labels = dict(zip(differences["term"], differences["term_label"]))
-    rows = [{"Side effect": labels[term], **{TRIAL_NAMES[t]: cells.get(t, "–") for t in TRIAL_ORDER}}
-            for term, cells in grid.items()]
-    return pd.DataFrame(rows)
-
-
-def coverage_view(coverage: pd.DataFrame) -> pd.DataFrame:
-    """:func:`side_effect_coverage` as text."""
-    return pd.DataFrame({
-        "Trial": coverage["trial"].map(lambda t: TRIAL_NAMES.get(t, "All trials")),
-        "Cells (side effect × grade × arm)": coverage["cells"].astype(int).astype(str),
-        "Cells NR": coverage["cells_not_reported"].astype(int).astype(str),
-        "Cells printed <1": coverage["cells_bound"].astype(int).astype(str),
-        "Differences (side effect × grade)": coverage["comparisons"].astype(int).astype(str),
-        "Computed": coverage["computed"].astype(int).astype(str),
-        "Range only (<1 bound)": coverage["bound"].astype(int).astype(str),
-        "Not computable (NR)": coverage["not_reported"].astype(int).astype(str),
-    })
-
-
-def discrepancy_view(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`cross_trial_discrepancies` as text."""
-    return pd.DataFrame({
-        "Discrepancy": table["discrepancy"],
-        "Kind": table["kind"],
-        "What": table["measure"],
-        "Source": table["source_id"],
-        "Printed": table["printed"],
-        "Where": table["locator"],
-    })
+def side_effect_figures(differences: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`side_effect_differences` (computed rows only; a range from a ``<1`` bound is not registered)."""
+    figures = []
+    for _, row in differences[differences["status"] == "computed"].iterrows():
+        grade = "all grades" if row["grade"] == "all" else "grade 3–4"
+        figures.append(Figure(
+            row["register_id"], row["difference"], unit="percentage_points",
+            method="difference of printed incidences (experimental − control), review Table 2; no interval (arm sizes not printed)",
+            inputs=REVIEW, description=f"{TRIAL_NAMES[row['trial']]}: {row['term_label'].lower()}, {grade}, difference in incidence"))
+    return figures

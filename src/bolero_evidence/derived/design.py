@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..data.printed import parse_printed
+from ..register import Figure
 from ..stats.accrual import NO_LOSS, LossToFollowUp, time_for_events
 from ..stats.groupseq import (
     GroupSequentialBoundaries,
@@ -45,7 +47,6 @@ from ..stats.groupseq import (
     required_events_group_sequential,
 )
 from ..stats.survival import hazard_ratio_summary, z_from_hazard_ratio_and_events
-from ..data.printed import parse_printed
 from .common import pick, pick_row
 
 __all__ = [
@@ -64,6 +65,12 @@ __all__ = [
     "follow_up",
     "boundary_plot_points",
     "plot_boundaries",
+    "OBSERVED_METHODS",
+    "loss_reading_label",
+    "boundary_figures",
+    "observed_figures",
+    "events_power_figures",
+    "follow_up_figures",
 ]
 
 DESIGN_SOURCE = "nejm_2011"
@@ -81,6 +88,13 @@ _DESIGN_PARAMETERS = (
 # How "a 10% rate of loss to follow-up" is read (the NEJM does not say over
 # what period): not at all, per year, or as the share lost before the event.
 LOSS_READINGS = ("none", "per_year", "before_event")
+# The routes to an observed z (:func:`observed_z`), in words.
+OBSERVED_METHODS = {
+    "wald_ci": "printed HR and 95% CI (Wald)",
+    "schoenfeld": "printed HR and events (Schoenfeld)",
+    "p_one_sided": "news report P, read one-sided",
+    "p_two_sided": "news report P, read two-sided",
+}
 
 
 @dataclass(frozen=True)
@@ -581,3 +595,140 @@ def plot_boundaries(points: pd.DataFrame):
     axes.legend(loc="center left", fontsize=8, frameon=False)
     figure.tight_layout()
     return figure
+
+
+def loss_reading_label(reading: str, probability: float) -> str:
+    """A reading of the printed loss rate in words: ``10% lost per year (absent progression)``."""
+    return {
+        "none": "no loss",
+        "per_year": f"{probability:.0%} lost per year (absent progression)",
+        "before_event": f"{probability:.0%} of patients lost before progression",
+    }[reading]
+
+
+# --------------------------------------------------------------------------
+# Register figures
+# --------------------------------------------------------------------------
+
+_SOURCES = (DESIGN_SOURCE,)
+_BOUNDARY_METHOD = "Lan-DeMets O'Brien-Fleming spending, one-sided alpha 0.025, numerical integration"
+
+
+def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Figure]:
+    """Register figures of the information fractions and of :func:`boundary_table` (``design.interim.*``, ``design.boundary.*``)."""
+    figures = [
+        Figure("design.interim.info_fraction.planned", inputs.interim_fraction_planned, unit="proportion",
+               method="printed 'approximately 60%' as a proportion", inputs=_SOURCES,
+               description="Planned information fraction of the interim analysis"),
+        Figure("design.interim.info_fraction.actual", inputs.interim_fraction_actual, unit="proportion",
+               method="interim events / final events (359 / 528)", inputs=_SOURCES,
+               description="Information fraction at which the interim analysis was done"),
+        Figure("design.interim.events.planned", inputs.events_interim_planned, unit="events",
+               method="planned fraction x final events (0.6 x 528), unrounded", inputs=_SOURCES,
+               description="Events at the planned interim fraction"),
+    ]
+    for r in boundaries.itertuples():
+        prefix = f"design.boundary.{r.design}"
+        where = f"{r.look} look of the {r.design} design (fraction {r.information_fraction:.4f})"
+        figures += [
+            Figure(f"{prefix}.z_{r.look}", r.z, unit="z", method=_BOUNDARY_METHOD, inputs=_SOURCES,
+                   description=f"Efficacy boundary z, {where}"),
+            Figure(f"{prefix}.nominal_p_{r.look}", r.nominal_p, unit="p_value", method=_BOUNDARY_METHOD + "; 1 - Phi(z)",
+                   inputs=_SOURCES, description=f"One-sided nominal p threshold, {where}"),
+        ]
+        if r.look == "interim":  # the final look spends all of alpha by definition
+            figures.append(Figure(f"{prefix}.alpha_spent_{r.look}", r.cumulative_alpha, unit="proportion",
+                                  method=_BOUNDARY_METHOD, inputs=_SOURCES,
+                                  description=f"Cumulative one-sided alpha spent by the {where}"))
+        figures.append(Figure(f"{prefix}.hr_{r.look}", r.hr_at_boundary, unit="hazard_ratio",
+                              method="exp(-z / sqrt(d p (1 - p))), p = 2/3 (Schoenfeld)", inputs=_SOURCES,
+                              description=f"Hazard ratio at the boundary with {r.events:g} events, {where}"))
+    return figures
+
+
+# Register id suffix, method and source of each route to an observed z.
+_OBSERVED_IDS = {
+    "wald_ci": ("z", "-log HR / SE, SE from the printed 95% CI on the log scale", (DESIGN_SOURCE,)),
+    "schoenfeld": ("z_schoenfeld", "-log HR / SE, SE = 1 / sqrt(d p (1 - p)), p = 2/3 (Schoenfeld)", (DESIGN_SOURCE,)),
+    "p_one_sided": ("z_from_p_one_sided", "Phi^-1(1 - P) of the printed P", (NEWS_SOURCE,)),
+    "p_two_sided": ("z_from_p_two_sided", "Phi^-1(1 - P / 2) of the printed P", (NEWS_SOURCE,)),
+}
+
+
+def observed_figures(observed: pd.DataFrame, inputs: DesignInputs) -> list[Figure]:
+    """Register figures of :func:`observed_z` (``design.observed.*``) and the central review's own boundary."""
+    figures = []
+    for r in observed.itertuples():
+        suffix, method, sources = _OBSERVED_IDS[r.method]
+        figures.append(Figure(f"design.observed.{r.assessment}.{suffix}", r.z, unit="z", method=method, inputs=sources,
+                              description=f"z of the {r.assessment} interim PFS analysis from the {OBSERVED_METHODS[r.method]}"))
+    central = observed[observed["assessment"] == "central"].iloc[0]
+    figures += [
+        Figure("design.observed.central.info_fraction", central["own_fraction"], unit="proportion",
+               method="central-review events (everolimus + placebo, NEJM Table 3) / final events", inputs=_SOURCES,
+               description="Information fraction of the central assessment if 528 events were its maximum"),
+        Figure("design.boundary.central_own.z_interim", central["boundary_own_fraction"], unit="z",
+               method="Lan-DeMets O'Brien-Fleming spending at the central assessment's own fraction, one-sided 0.025",
+               inputs=_SOURCES, description=f"Interim boundary at the central assessment's own information fraction "
+                                            f"({central['events']:g}/{inputs.events_final:g})"),
+    ]
+    return figures
+
+
+_POWER_METHOD = "crossing probabilities by numerical integration, drift |log HR| sqrt(d p (1 - p)), p = 2/3"
+# Register id, method and description of each row of :func:`events_and_power`.
+_EVENTS_POWER_IDS = {
+    "events_fixed": ("design.events.required_fixed",
+                     "Schoenfeld (1983): (z_(1-alpha) + z_power)^2 / (p (1 - p) (log HR)^2), p = 2/3",
+                     "Schoenfeld events for a single analysis, one-sided 0.025, 90% power, HR 0.74, 2:1"),
+    "inflation_factor": ("design.events.inflation_factor",
+                         "squared ratio of the group-sequential to the fixed-design drift for 90% power (numerical integration)",
+                         "Inflation of the maximum information for the 2-look O'Brien-Fleming design at 0.6"),
+    "events_group_sequential": ("design.events.required",
+                                "Schoenfeld events x inflation factor of the 2-look O'Brien-Fleming design at 0.6",
+                                "Final-analysis events for the 2-look O'Brien-Fleming design at 0.6, 90% power"),
+    "events_interim_planned": ("design.events.required_interim", "0.6 x the recomputed group-sequential events",
+                               "Interim events of the recomputed group-sequential design"),
+    "power_planned": ("design.power.at_528", _POWER_METHOD,
+                      "Power of the 2-look design with 528 events under HR 0.74, looks at 0.6 and 1"),
+    "power_actual": ("design.power.at_528_actual_looks", _POWER_METHOD,
+                     "Power of the 2-look design with 528 events under HR 0.74, looks at 359/528 and 1"),
+    "stop_at_interim_planned": ("design.power.interim_stop.planned", _POWER_METHOD,
+                                "Probability of crossing the interim boundary at 0.6 under HR 0.74 with 528 events"),
+    "stop_at_interim_actual": ("design.power.interim_stop.actual", _POWER_METHOD,
+                               "Probability of crossing the interim boundary at 359/528 under HR 0.74 with 528 events"),
+}
+
+
+def events_power_figures(events: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`events_and_power` (``design.events.*``, ``design.power.*``)."""
+    figures = []
+    for r in events.itertuples():
+        register_id, method, description = _EVENTS_POWER_IDS[r.quantity]
+        figures.append(Figure(register_id, r.recomputed, unit=r.unit, method=method, inputs=_SOURCES, description=description))
+    return figures
+
+
+# Method detail and description of each calendar time of :func:`follow_up`.
+_FOLLOW_UP_IDS = {
+    "calendar_months": ("months from the first patient to 528 expected events", "Calendar time of the final analysis"),
+    "after_accrual_months": ("calendar time to 528 events minus 18 months of recruitment",
+                             "Follow-up after the end of recruitment at the final analysis"),
+    "interim_calendar_months": ("months from the first patient to 0.6 x 528 expected events",
+                                "Calendar time of the planned interim analysis"),
+    "events_359_calendar_months": ("months from the first patient to 359 expected events",
+                                   "Calendar time at which 359 events are expected"),
+}
+
+
+def follow_up_figures(follow: pd.DataFrame, inputs: DesignInputs) -> list[Figure]:
+    """Register figures of :func:`follow_up` (``design.follow_up.<reading>.*``, months)."""
+    figures = []
+    for r in follow.itertuples():
+        reading = loss_reading_label(r.reading, inputs.loss_to_follow_up)
+        for column, (method, description) in _FOLLOW_UP_IDS.items():
+            figures.append(Figure(
+                f"design.follow_up.{r.reading}.{column}", getattr(r, column), unit="months",
+                method=f"Lachin-Foulkes expected events (uniform accrual, exponential PFS and loss): {method}",
+                inputs=_SOURCES, description=f"{description}, planning assumptions, loss read as: {reading}"))
+    return figures

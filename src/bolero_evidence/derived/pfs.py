@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..data.printed import parse_printed
+from ..register import Figure
 from ..stats.survival import (
     NotDerivableError,
     hazard_ratio_from_medians,
@@ -35,7 +36,7 @@ from ..stats.survival import (
     schoenfeld_standard_error,
     z_from_hazard_ratio_and_events,
 )
-from .common import fmt, fmt_interval, pick, pick_row
+from .common import pick, pick_row
 
 __all__ = [
     "Analysis",
@@ -47,11 +48,11 @@ __all__ = [
     "subgroup_effects",
     "not_derivable",
     "median_gain_interval_message",
+    "gain_interval_refusal",
+    "overall_figures",
+    "precision_figures",
+    "subgroup_figures",
     "plot_effects",
-    "overall_view",
-    "precision_view",
-    "subgroup_view",
-    "not_derivable_view",
 ]
 
 EXPERIMENTAL, CONTROL = "everolimus", "placebo"
@@ -310,6 +311,91 @@ def median_gain_interval_message() -> str:
     raise AssertionError("median_gain_interval returned instead of refusing")  # pragma: no cover
 
 
+def gain_interval_refusal(tables: dict[str, pd.DataFrame], analysis: Analysis = OVERALL_ANALYSES[0]) -> NotDerivableError:
+    """Ask for an interval of the gain in median PFS from the printed medians and their 95% CIs; return the refusal.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The validated tables.
+    analysis : Analysis, optional
+        Default: local assessment, interim analysis (NEJM Table 3).
+
+    Returns
+    -------
+    NotDerivableError
+        What :func:`bolero_evidence.stats.survival.median_gain_interval`
+        raises for these printed figures.
+    """
+    where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
+    arms = {arm: [pick(tables["pfs"], arm=arm, statistic=s, **where) for s in ("median", "median_ci_low", "median_ci_high")]
+            for arm in (EXPERIMENTAL, CONTROL)}
+    try:
+        median_gain_interval(arms[EXPERIMENTAL][0], arms[CONTROL][0], tuple(arms[EXPERIMENTAL][1:]), tuple(arms[CONTROL][1:]))
+    except NotDerivableError as refusal:
+        return refusal
+    raise AssertionError("median_gain_interval returned instead of refusing")  # pragma: no cover
+
+
+_GAIN_METHOD = "difference of printed medians (everolimus − placebo); no interval derivable"
+_RATIO_METHOD = "ratio of printed medians (everolimus / placebo)"
+_EXPONENTIAL_METHOD = "median placebo / median everolimus (exponential PFS in both arms assumed)"
+
+
+def _median_figures(stem: str, who: str, row) -> list[Figure]:
+    return [
+        Figure(f"{stem}.median_gain", row["median_gain"], unit="months", method=_GAIN_METHOD, inputs=row["source_id"],
+               description=f"Gain in median PFS, {who}"),
+        Figure(f"{stem}.median_ratio", row["median_ratio"], unit="ratio", method=_RATIO_METHOD, inputs=row["source_id"],
+               description=f"Ratio of median PFS, {who}"),
+        Figure(f"{stem}.hr_exponential", row["hr_exponential"], unit="hazard_ratio", method=_EXPONENTIAL_METHOD,
+               inputs=row["source_id"], description=f"Hazard ratio implied by the medians under an exponential model, {who}"),
+    ]
+
+
+def overall_figures(overall: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`overall_effects`: gain, ratio and exponential HR per analysis (``pfs.<assessment>.<cut>.*``)."""
+    figures = []
+    for _, row in overall.iterrows():
+        who = f"{row['assessment']} assessment, {row['data_cut']} analysis"
+        figures += _median_figures(f"pfs.{row['assessment']}.{row['data_cut']}", who, row)
+    return figures
+
+
+def subgroup_figures(subgroups: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`subgroup_effects` (``pfs.subgroup.<subgroup>.*``)."""
+    figures = []
+    for _, row in subgroups.iterrows():
+        who = f"subgroup {row['label']} ({row['assessment']} assessment, {row['data_cut']} analysis)"
+        figures += _median_figures(f"pfs.subgroup.{row['subgroup']}", who, row)
+    return figures
+
+
+def precision_figures(precision: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`hazard_ratio_precision`: SE, z and P from the printed CI; Schoenfeld SE and z."""
+    figures = []
+    for _, row in precision.iterrows():
+        stem = f"pfs.{row['assessment']}.{row['data_cut']}"
+        who = f"{row['assessment']} assessment, {row['data_cut']} analysis"
+        source = row["source_id"]
+        figures += [
+            Figure(f"{stem}.log_hr_se", row["se_from_ci"], unit="log_hazard_ratio",
+                   method="(log upper − log lower) / (2 × 1.959964) from the printed 95% CI (Wald, log scale)", inputs=source,
+                   description=f"Standard error of the log hazard ratio implied by the printed 95% CI, {who}"),
+            Figure(f"{stem}.z", row["z_from_ci"], unit="z", method="log HR / SE from the printed 95% CI", inputs=source,
+                   description=f"Wald z statistic implied by the printed HR and 95% CI, {who}"),
+            Figure(f"{stem}.p_value", row["p_two_sided_from_ci"], unit="p_value",
+                   method="two-sided Wald P from the z implied by the printed 95% CI", inputs=source,
+                   description=f"Two-sided Wald P implied by the printed HR and 95% CI, {who}"),
+            Figure(f"{stem}.log_hr_se_schoenfeld", row["se_schoenfeld"], unit="log_hazard_ratio",
+                   method="Schoenfeld: 1 / sqrt(d p (1 − p)), d = printed events of both arms, p = 2/3 (2:1 allocation)",
+                   inputs=source, description=f"Standard error of the log hazard ratio from the event count (Schoenfeld), {who}"),
+            Figure(f"{stem}.z_schoenfeld", row["z_schoenfeld"], unit="z", method="log of the printed HR / Schoenfeld SE",
+                   inputs=source, description=f"z statistic from the printed HR and the Schoenfeld SE, {who}"),
+        ]
+    return figures
+
+
 _NOT_REACHED_WHAT = {
     "median": "median",
     "median_ci_low": "95% CI of the median (lower limit NR)",
@@ -434,72 +520,3 @@ def plot_effects(overall: pd.DataFrame, subgroups: pd.DataFrame):
     figure.legend(*right.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
     figure.tight_layout(rect=(0, 0.06, 1, 1))
     return figure
-
-
-# --------------------------------------------------------------------------
-# Tables as shown (text with fixed precision)
-# --------------------------------------------------------------------------
-
-
-def _hr_with_ci(hr: float, low: float, high: float) -> str:
-    return "not printed" if math.isnan(hr) else f"{fmt(hr, 2)} ({fmt_interval(low, high, 2)})"
-
-
-def _yes_no(flag: bool | None) -> str:
-    return "–" if flag is None else ("yes" if flag else "no")
-
-
-def overall_view(overall: pd.DataFrame) -> pd.DataFrame:
-    """:func:`overall_effects` as text: medians, gain, ratio, exponential HR beside the printed HR."""
-    return pd.DataFrame({
-        "Analysis": overall["label"],
-        "Source": overall["source_id"],
-        "Median PFS, everolimus (months)": overall["median_everolimus"].map(lambda v: fmt(v, 1)),
-        "Median PFS, placebo (months)": overall["median_placebo"].map(lambda v: fmt(v, 1)),
-        "Gain in median (months)": overall["median_gain"].map(lambda v: fmt(v, 1)),
-        "Ratio of medians": overall["median_ratio"].map(lambda v: fmt(v, 2)),
-        "HR implied by medians (exponential)": overall["hr_exponential"].map(lambda v: fmt(v, 2)),
-        "HR printed (95% CI)": [_hr_with_ci(*r) for r in overall[["hr_printed", "hr_ci_low", "hr_ci_high"]].itertuples(index=False)],
-        "Exponential HR inside printed CI": overall["exponential_within_ci"].map(_yes_no),
-        "Gain printed by the source": [
-            "–" if math.isnan(printed) else f"{fmt(printed, 1)} ({'reproduced' if ok else 'NOT reproduced'})"
-            for printed, ok in zip(overall["printed_gain"], overall["printed_gain_reproduced"])],
-    })
-
-
-def precision_view(precision: pd.DataFrame) -> pd.DataFrame:
-    """:func:`hazard_ratio_precision` as text."""
-    return pd.DataFrame({
-        "Analysis": precision["label"],
-        "HR (95% CI)": [_hr_with_ci(*r) for r in precision[["hr", "ci_low", "ci_high"]].itertuples(index=False)],
-        "Events, everolimus + placebo": [f"{e:.0f} + {p:.0f} = {t:.0f}" for e, p, t in
-                                         precision[["events_everolimus", "events_placebo", "events_total"]].itertuples(index=False)],
-        "SE of log HR from the CI": precision["se_from_ci"].map(lambda v: fmt(v, 3)),
-        "Range the rounding of the CI allows": [fmt_interval(lo, hi, 3) for lo, hi in
-                                                 precision[["se_from_ci_min", "se_from_ci_max"]].itertuples(index=False)],
-        "Schoenfeld SE (events, 2:1)": precision["se_schoenfeld"].map(lambda v: fmt(v, 3)),
-        "z from the CI": precision["z_from_ci"].map(lambda v: fmt(v, 2)),
-        "z from Schoenfeld SE": precision["z_schoenfeld"].map(lambda v: fmt(v, 2)),
-        "Wald P from the CI (two-sided)": precision["p_two_sided_from_ci"].map(lambda v: f"{v:.1e}"),
-        "P printed (NEJM)": precision["p_printed"],
-        "P printed (news report, log-rank)": precision["p_reported_exact"].map(lambda v: "–" if math.isnan(v) else f"{v:.1e}"),
-    })
-
-
-def subgroup_view(subgroups: pd.DataFrame) -> pd.DataFrame:
-    """:func:`subgroup_effects` as text (medians as the review prints them, to two decimals)."""
-    return pd.DataFrame({
-        "Subgroup": subgroups["label"],
-        "Analysis": subgroups["assessment"].str.capitalize() + ", " + subgroups["data_cut"],
-        "Median PFS, everolimus (months)": subgroups["median_everolimus"].map(lambda v: fmt(v, 2)),
-        "Median PFS, placebo (months)": subgroups["median_placebo"].map(lambda v: fmt(v, 2)),
-        "Gain in median (months)": subgroups["median_gain"].map(lambda v: fmt(v, 2)),
-        "Ratio of medians": subgroups["median_ratio"].map(lambda v: fmt(v, 2)),
-        "HR implied by medians (exponential)": subgroups["hr_exponential"].map(lambda v: fmt(v, 2)),
-        "HR printed": "not printed",
-    })
-
-
-def not_derivable_view(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`not_derivable` with readable column names."""
-    return table.rename(columns={"quantity": "Quantity", "applies_to": "Where", "reason": "Why not"})

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data.discrepancies import Discrepancy, find_discrepancies
+from ..data.discrepancies import find_discrepancies
+from ..register import Figure
 from ..stats.proportions import counts_consistent_with_percent
 from .common import pick
 
-__all__ = ["source_list", "inventory", "discrepancy_rows", "death_split_check"]
+__all__ = ["source_list", "inventory", "discrepancy_versions", "discrepancy_figures", "death_split_check", "death_split_figures"]
 
-KIND_TEXT = {
-    "same_analysis": "same analysis, different figures",
-    "unattributed": "analysis not stated; matches no figure it could be",
-}
 
 
 def source_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The sources with their citation and the data cut each reports."""
+    """The sources with their citation and the data cut each reports.
+
+    Returns
+    -------
+    DataFrame
+        ``source_id``, ``seed_file``, ``citation`` (first author, title,
+        container, year, as the seed gives them), ``doi`` (missing where none
+        is printed), ``data_cut``.
+    """
     s = tables["sources"]
     cite = s["authors"].fillna("").str.split(",").str[0].str.strip().replace("", "(no author named)")
     return pd.DataFrame({
-        "source id": s["source_id"], "seed file": s["seed_file"],
+        "source_id": s["source_id"], "seed_file": s["seed_file"],
         "citation": cite + ". " + s["title"] + ". " + s["container"] + ", " + s["year"].astype(str) + ".",
-        "DOI": s["doi"].fillna("–"), "data cut": s["data_cut"],
+        "doi": s["doi"], "data_cut": s["data_cut"],
     })
 
 
 def inventory(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows transcribed per table and source (a table × source count)."""
+    """Rows transcribed per table and source (a table × source count; column ``all sources`` sums them)."""
     counts = []
     for name, frame in tables.items():
         if name == "sources" or "source_id" not in frame.columns:
@@ -40,27 +45,51 @@ def inventory(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return wide.astype(int).reset_index()
 
 
-def discrepancy_rows(tables: dict[str, pd.DataFrame]) -> tuple[list[Discrepancy], pd.DataFrame]:
-    """The discrepancies, and one display row per version (D1, D2, ...)."""
-    found = find_discrepancies(tables)
+def discrepancy_versions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every printed version of every disputed figure, numbered as the list of discrepancies (D1, D2, ...).
+
+    Returns
+    -------
+    DataFrame
+        One row per version: ``number`` (``D1``), ``table``, ``measure``,
+        ``kind`` (``same_analysis`` or ``unattributed``; see
+        :func:`bolero_evidence.data.find_discrepancies`), ``source_id``,
+        ``data_cut``, ``assessment``, ``printed``, ``locator``.
+    """
     rows = []
-    for number, d in enumerate(found, start=1):
+    for number, d in enumerate(find_discrepancies(tables), start=1):
         for v in d.versions:
-            rows.append({"#": f"D{number}", "what": f"{d.table}: {d.measure}", "kind": KIND_TEXT[d.kind],
-                         "source": v.source_id, "data cut": v.data_cut, "assessment": v.assessment,
-                         "printed": v.printed, "where": v.locator})
-    return found, pd.DataFrame(rows)
+            rows.append({"number": f"D{number}", "table": d.table, "measure": d.measure, "kind": d.kind,
+                         "source_id": v.source_id, "data_cut": v.data_cut, "assessment": v.assessment,
+                         "printed": v.printed, "locator": v.locator})
+    return pd.DataFrame(rows, columns=["number", "table", "measure", "kind", "source_id", "data_cut", "assessment",
+                                       "printed", "locator"])
 
 
+def discrepancy_figures(tables: dict[str, pd.DataFrame], versions: pd.DataFrame) -> list[Figure]:
+    """The register's count of disputed figures (``provenance.discrepancies.count``)."""
+    return [Figure("provenance.discrepancies.count", float(versions["number"].nunique()), unit="count",
+                   method="find_discrepancies over all tables", inputs=tuple(sorted(tables["sources"]["source_id"])),
+                   description="Number of figures on which the sources disagree")]
 
 
 def death_split_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Which printed death percentages are possible with the arm sizes and 83 deaths in all.
+    """Which printed death percentages are possible with the arm sizes and the printed total of deaths.
 
     The NEJM prints 10.7% and 13.0%, the news report 10.6% and 13.0%, both
     with 83 deaths. A percentage of 485 patients can only take certain
     values; the check lists the counts consistent with each printed figure
-    and whether a pair of them adds up to 83.
+    and the pairs of them that add up to the printed total.
+
+    Returns
+    -------
+    DataFrame
+        One row per source printing a total: ``source_id``, ``nobs_everolimus``,
+        ``nobs_placebo`` (randomised N), ``printed_everolimus``,
+        ``printed_placebo``, ``counts_everolimus``, ``counts_placebo``
+        (tuples of consistent counts, possibly empty), ``deaths_total``
+        (printed), ``pairs`` (tuple of (everolimus, placebo) counts adding up
+        to it).
     """
     design, exposure = tables["design"], tables["exposure"]
     n = {arm: int(pick(design, parameter="patients_randomised", arm=arm, source_id="nejm_2011", locator="Table 3, column header"))
@@ -72,15 +101,31 @@ def death_split_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if total.empty:
             continue
         total_n = int(total["value"].iloc[0])
-        counts = {}
+        printed, counts = {}, {}
         for arm in ("everolimus", "placebo"):
-            printed = group[(group["arm"] == arm) & (group["statistic"] == "pct")]["printed"].iloc[0]
-            counts[arm] = (printed, counts_consistent_with_percent(printed.rstrip("%"), n[arm]).counts)
-        pairs = [(a, b) for a in counts["everolimus"][1] for b in counts["placebo"][1] if a + b == total_n]
-        rows.append({"source": source, "everolimus printed": counts["everolimus"][0],
-                     f"counts of {n['everolimus']}": ", ".join(map(str, counts["everolimus"][1])) or "none",
-                     "placebo printed": counts["placebo"][0],
-                     f"counts of {n['placebo']}": ", ".join(map(str, counts["placebo"][1])) or "none",
-                     "deaths printed": str(total_n),
-                     "pairs adding up": "; ".join(f"{a} + {b}" for a, b in pairs) or "none"})
+            printed[arm] = group[(group["arm"] == arm) & (group["statistic"] == "pct")]["printed"].iloc[0]
+            counts[arm] = tuple(counts_consistent_with_percent(printed[arm].rstrip("%"), n[arm]).counts)
+        pairs = tuple((a, b) for a in counts["everolimus"] for b in counts["placebo"] if a + b == total_n)
+        rows.append({"source_id": source, "nobs_everolimus": n["everolimus"], "nobs_placebo": n["placebo"],
+                     "printed_everolimus": printed["everolimus"], "printed_placebo": printed["placebo"],
+                     "counts_everolimus": counts["everolimus"], "counts_placebo": counts["placebo"],
+                     "deaths_total": total_n, "pairs": pairs})
     return pd.DataFrame(rows)
+
+
+def death_split_figures(check: pd.DataFrame) -> list[Figure]:
+    """Deaths per arm at the interim analysis, reconstructed from the NEJM's percentages and total.
+
+    Raises
+    ------
+    ValueError
+        If the NEJM's figures allow no pair of counts, or several.
+    """
+    nejm = check[check["source_id"] == "nejm_2011"].iloc[0]
+    if len(nejm["pairs"]) != 1:
+        raise ValueError(f"the NEJM's death percentages allow {len(nejm['pairs'])} pairs of counts adding up to "
+                         f"{nejm['deaths_total']}: {nejm['pairs']}; expected exactly one")
+    return [Figure(f"provenance.deaths_interim.{arm}.count", float(deaths), unit="patients",
+                   method="count of the randomised arm consistent with the printed % and the printed total",
+                   inputs=("nejm_2011",), description=f"Deaths in the {arm} arm at the interim analysis, reconstructed")
+            for arm, deaths in zip(("everolimus", "placebo"), nejm["pairs"][0])]

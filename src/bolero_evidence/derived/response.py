@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..data.discrepancies import find_discrepancies
 from ..data.printed import parse_printed
+from ..register import Figure
 from ..stats.proportions import (
     NoConsistentCountError,
     NumberNeeded,
@@ -59,7 +60,11 @@ __all__ = [
     "best_overall_response",
     "bor_checks",
     "category_label",
+    "CUT_NAMES",
+    "VERSION_NAMES",
     "clinical_benefit",
+    "comparison_figures",
+    "comparison_where",
     "compare_count_sets",
     "count_set",
     "effect_over_counts",
@@ -71,6 +76,7 @@ __all__ = [
     "plot_bor_composition",
     "prints_as",
     "randomised_n",
+    "rate_figures",
     "response_comparisons",
     "sum_count_sets",
 ]
@@ -435,6 +441,16 @@ def prints_as(computed: float, printed: str) -> bool:
 # BOLERO-2 response
 # --------------------------------------------------------------------------
 
+ARM_LABELS = {"everolimus": "everolimus + exemestane", "placebo": "placebo + exemestane"}
+# Where each version of a response figure is printed, as a reader cites it.
+VERSION_NAMES = {
+    "nejm_2011": "NEJM 2011, Table 3",
+    "oncology_news_2011": "Oncology news report 2011",
+    "mdanderson_conquest_2012": "MD Anderson Conquest 2012",
+    "mtor_review_2014": "mTOR review 2014, Table 1",
+}
+CUT_NAMES = {"interim": "interim", "final": "final", "unstated": "cut not stated"}
+
 
 def randomised_n(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     """Patients randomised per arm (NEJM Results and Table 3 header: 485 and 239)."""
@@ -565,6 +581,65 @@ def response_comparisons(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(result)
 
 
+def rate_figures(orr: pd.DataFrame, cbr: pd.DataFrame) -> list[Figure]:
+    """Register figures of the response rates: ``orr.<assessment>.<arm>`` and ``cbr.<source>.<arm>`` (percent).
+
+    Parameters
+    ----------
+    orr, cbr : DataFrame
+        :func:`objective_response` and :func:`clinical_benefit`.
+    """
+    figures = []
+    for r in orr.itertuples():
+        figures.append(Figure(
+            f"orr.{r.assessment}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
+            method=method_text("rate", r.counts.is_unique), inputs=("nejm_2011",),
+            description=f"Objective response, {r.assessment} assessment, {ARM_LABELS[r.arm]}: "
+                        f"{r.counts.text()} of {r.nobs} randomised (from the printed {r.printed}%)"))
+    for r in cbr.itertuples():
+        figures.append(Figure(
+            f"cbr.{r.source_id}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
+            method=method_text("rate", r.counts.is_unique) + "; denominator assumed: randomised N",
+            inputs=(r.source_id, "nejm_2011"),
+            description=f"Clinical benefit rate as printed by {r.source_id} ({CUT_NAMES[r.data_cut]}), "
+                        f"{ARM_LABELS[r.arm]}: {r.counts.text()} of {r.nobs} randomised (from the printed {r.printed})"))
+    return figures
+
+
+def comparison_where(endpoint: str, version: str, data_cut: str) -> str:
+    """Which version of an outcome a comparison is of: ``NEJM 2011, Table 3, local, interim``."""
+    if endpoint == "orr":
+        return f"{VERSION_NAMES['nejm_2011']}, {version}, interim"
+    return f"{VERSION_NAMES[version]}, {CUT_NAMES[data_cut]}"
+
+
+def comparison_figures(comparisons: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`response_comparisons`: ``<endpoint>.<version>.{difference, ratio, nnt}``."""
+    figures = []
+    for c in comparisons.itertuples():
+        if c.endpoint == "orr":
+            outcome, inputs = "Objective response", ("nejm_2011",)
+        else:
+            outcome, inputs = "Clinical benefit", (c.version, "nejm_2011")
+        prefix = f"{c.endpoint}.{c.version}"
+        difference = c.comparison.difference
+        unique = difference.counts1.is_unique and difference.counts2.is_unique
+        needed = c.comparison.number_needed
+        what = f"{outcome} ({comparison_where(c.endpoint, c.version, c.data_cut)}), everolimus vs placebo"
+        low, high = number_needed_register_bounds(needed)
+        figures += [
+            Figure(f"{prefix}.difference", c.difference, ci_low=c.difference_low, ci_high=c.difference_high,
+                   unit="percentage_points", method=method_text("difference", unique), inputs=inputs,
+                   description=f"{what}: difference in rate"),
+            Figure(f"{prefix}.ratio", c.ratio, ci_low=c.ratio_low, ci_high=c.ratio_high, unit="ratio",
+                   method=method_text("ratio", unique), inputs=inputs, description=f"{what}: ratio of rates"),
+            Figure(f"{prefix}.nnt", needed.estimate, ci_low=low, ci_high=high, unit="patients",
+                   method=method_text("nnt", unique), inputs=inputs,
+                   description=f"{what}: number needed to treat for one more response, {needed.describe(1)}"),
+        ]
+    return figures
+
+
 def best_overall_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Best overall response per assessment, arm and category (NEJM Table 3), with consistent counts.
 
@@ -633,7 +708,6 @@ def bor_checks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-ARM_LABELS = {"everolimus": "everolimus + exemestane", "placebo": "placebo + exemestane"}
 # Response categories from best to worst; "unknown" is left white.
 _BOR_COLOURS = {"complete_response": "#1b7837", "partial_response": "#7fbf7b", "stable_disease": "#d9d9d9",
                 "progressive_disease": "#c2a5cf", "unknown_or_too_early": "#ffffff"}

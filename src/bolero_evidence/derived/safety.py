@@ -13,8 +13,11 @@ difference interval.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
+from ..register import Figure
 from .common import pick, pick_row
 from .response import (
     ARMS,
@@ -24,6 +27,8 @@ from .response import (
     count_set,
     effect_over_counts,
     exact_count,
+    method_text,
+    number_needed_register_bounds,
     randomised_n,
     sum_count_sets,
 )
@@ -31,10 +36,16 @@ from .response import (
 __all__ = [
     "DISCONTINUATION_MEASURES",
     "DRUGS",
+    "DRUG_NAMES",
     "GRADES",
+    "GRADE_NAMES",
+    "MEASURE_NAMES",
     "adverse_event_counts",
+    "adverse_event_figures",
     "adverse_events",
     "discontinuation",
+    "discontinuation_figures",
+    "exposure_figures",
     "exposure_overview",
     "grade_3_4_headline_check",
     "median_exposure",
@@ -49,6 +60,18 @@ DISCONTINUATION_MEASURES = ("discontinuation_adverse_event", "discontinuation_wi
 # Events of the NEJM Safety section compared like the discontinuations.
 _OTHER_EVENTS = ("serious_adverse_event", "serious_adverse_event_treatment_related")
 GRADES = ("any", "grade_3_4")
+MEASURE_NAMES = {
+    "discontinuation_adverse_event": "Discontinued for adverse events",
+    "discontinuation_withdrawal_of_consent": "Discontinued for withdrawal of consent",
+    "serious_adverse_event": "Serious adverse event",
+    "serious_adverse_event_treatment_related": "Serious adverse event attributed to study treatment",
+    "death_adverse_event": "Death attributed to an adverse event",
+    "median_exposure": "Median exposure, weeks",
+    "on_treatment_at_cutoff": "On study treatment at cutoff",
+}
+DRUG_NAMES = {"everolimus_or_placebo": "everolimus or placebo", "exemestane": "exemestane",
+              "study_treatment": "study treatment"}
+GRADE_NAMES = {"any": "any", "grade_3_4": "3–4"}
 
 
 def safety_n(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
@@ -296,7 +319,9 @@ def exposure_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ``quantity``, ``drug``, ``unit`` (``weeks`` or ``percent``),
         ``everolimus``, ``placebo`` (printed text), ``difference``,
         ``difference_low``, ``difference_high`` (weeks or percentage points;
-        no bounds for medians), ``ratio``, ``ratio_low``, ``ratio_high``.
+        no bounds for medians), ``ratio``, ``ratio_low``, ``ratio_high``;
+        ``nobs_everolimus``, ``nobs_placebo`` (the denominators, for the
+        on-treatment counts only).
     """
     rows = []
     for r in median_exposure(tables).itertuples():
@@ -308,6 +333,7 @@ def exposure_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     first = treated.iloc[0]
     rows.append({"quantity": "on_treatment_at_cutoff", "drug": "study_treatment", "unit": "percent",
                  **{arm: f"{treated.loc[arm, 'count']} ({treated.loc[arm, 'printed_pct']})" for arm in ARMS},
+                 **{f"nobs_{arm}": int(treated.loc[arm, "nobs"]) for arm in ARMS},
                  **{k: first[k] for k in ("difference", "difference_low", "difference_high", "ratio", "ratio_low",
                                           "ratio_high")}})
     stopped = discontinuation(tables)
@@ -317,6 +343,86 @@ def exposure_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                      "difference_high": r.difference_high, "ratio": r.ratio, "ratio_low": r.ratio_low,
                      "ratio_high": r.ratio_high})
     return pd.DataFrame(rows)
+
+
+def _counts_text(everolimus: CountSet, placebo: CountSet) -> str:
+    return f"counts {everolimus.text()} of {everolimus.nobs} vs {placebo.text()} of {placebo.nobs}"
+
+
+def discontinuation_figures(stopped: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`discontinuation`: ``safety.<measure>.<drug>.{difference, ratio, nnh}``."""
+    denominator = "; denominator assumed: safety population"
+    figures = []
+    for r in stopped.itertuples():
+        unique = r.counts_everolimus.is_unique and r.counts_placebo.is_unique
+        prefix = f"safety.{r.measure}.{r.drug}"
+        what = (f"{MEASURE_NAMES[r.measure]} ({DRUG_NAMES[r.drug]}), everolimus vs placebo arm, safety population "
+                f"({_counts_text(r.counts_everolimus, r.counts_placebo)})")
+        needed = r.comparison.number_needed
+        low, high = number_needed_register_bounds(needed)
+        figures += [
+            Figure(f"{prefix}.difference", r.difference, ci_low=r.difference_low, ci_high=r.difference_high,
+                   unit="percentage_points", method=method_text("difference", unique) + denominator, inputs=("nejm_2011",),
+                   description=f"{what}: risk difference"),
+            Figure(f"{prefix}.ratio", r.ratio, ci_low=r.ratio_low, ci_high=r.ratio_high, unit="ratio",
+                   method=method_text("ratio", unique) + denominator, inputs=("nejm_2011",),
+                   description=f"{what}: relative risk"),
+            Figure(f"{prefix}.nnh", needed.estimate, ci_low=low, ci_high=high, unit="patients",
+                   method=method_text("nnt", unique) + denominator, inputs=("nejm_2011",),
+                   description=f"{what}: number needed to harm, {needed.describe(1)}"),
+        ]
+    return figures
+
+
+def adverse_event_figures(events: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`adverse_events`: ``ae.<term>.<grade>.difference`` and, where finite, ``.ratio``.
+
+    A relative risk with no placebo patient having the event is infinite and
+    is not registered (the table shows it as ∞).
+    """
+    figures = []
+    for r in events.itertuples():
+        unique = r.counts_everolimus.is_unique and r.counts_placebo.is_unique
+        what = (f"{r.label}, grade {GRADE_NAMES[r.grade]} (NEJM Table 2), everolimus vs placebo arm, safety population "
+                f"({_counts_text(r.counts_everolimus, r.counts_placebo)})")
+        figures.append(Figure(f"ae.{r.term}.{r.grade}.difference", r.difference, ci_low=r.difference_low,
+                              ci_high=r.difference_high, unit="percentage_points", method=method_text("difference", unique),
+                              inputs=("nejm_2011",), description=f"{what}: risk difference"))
+        if math.isfinite(r.ratio):
+            figures.append(Figure(f"ae.{r.term}.{r.grade}.ratio", r.ratio, ci_low=r.ratio_low, ci_high=r.ratio_high,
+                                  unit="ratio", method=method_text("ratio", unique), inputs=("nejm_2011",),
+                                  description=f"{what}: relative risk"))
+    return figures
+
+
+def exposure_figures(overview: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`exposure_overview`: median exposure and on-treatment comparisons (``exposure.*``)."""
+    figures = []
+    for r in overview.itertuples():
+        if r.quantity == "median_exposure":
+            what = (f"Median exposure to {DRUG_NAMES[r.drug]}, everolimus vs placebo arm "
+                    f"(printed {r.everolimus} vs {r.placebo} weeks)")
+            figures += [
+                Figure(f"exposure.{r.drug}.median_difference", r.difference, unit="weeks",
+                       method="difference of the printed medians; no interval (only medians printed)", inputs=("nejm_2011",),
+                       description=f"{what}: difference"),
+                Figure(f"exposure.{r.drug}.median_ratio", r.ratio, unit="ratio",
+                       method="ratio of the printed medians; no interval (only medians printed)", inputs=("nejm_2011",),
+                       description=f"{what}: ratio"),
+            ]
+        elif r.quantity == "on_treatment_at_cutoff":
+            what = (f"Patients on study treatment at the cutoff, everolimus vs placebo arm (printed {r.everolimus} of "
+                    f"{r.nobs_everolimus:.0f} vs {r.placebo} of {r.nobs_placebo:.0f} randomised)")
+            figures += [
+                Figure(f"exposure.{r.drug}.on_treatment_difference", r.difference, ci_low=r.difference_low,
+                       ci_high=r.difference_high, unit="percentage_points",
+                       method="Newcombe hybrid score 95% CI; printed counts; denominator assumed: randomised N",
+                       inputs=("nejm_2011",), description=f"{what}: difference"),
+                Figure(f"exposure.{r.drug}.on_treatment_ratio", r.ratio, ci_low=r.ratio_low, ci_high=r.ratio_high,
+                       unit="ratio", method="Miettinen-Nurminen score 95% CI; printed counts; denominator assumed: randomised N",
+                       inputs=("nejm_2011",), description=f"{what}: ratio"),
+            ]
+    return figures
 
 
 _PANEL_TITLES = {"any": "Any grade", "grade_3_4": "Grade 3–4"}
