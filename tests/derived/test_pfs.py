@@ -72,7 +72,7 @@ def test_final_central_gain_reproduces_the_reviews_printed_prolongation(overall)
 def test_a_printed_gain_that_the_medians_do_not_give_is_flagged(tables):
     # Same check with a wrong printed gain: the flag must be able to fail.
     pfs = tables["pfs"].copy()
-    mask = (pfs["statistic"] == "median_gain") & (pfs["data_cut"] == "final") & (pfs["assessment"] == "central")
+    mask = (pfs["statistic"] == "median_gain") & (pfs["data_cut_inferred"] == "final") & (pfs["assessment"] == "central")
     assert mask.sum() == 1
     pfs.loc[mask, ["value", "printed"]] = [7.2, "7.2"]
     row = _row(overall_effects({**tables, "pfs": pfs}), assessment="central", data_cut="final")
@@ -202,7 +202,8 @@ def test_a_printed_final_hazard_ratio_leaves_the_not_derivable_list(tables):
 
 def test_an_nr_median_is_listed_and_not_computed(tables):
     pfs = tables["pfs"].copy()
-    mask = (pfs["data_cut"] == "final") & (pfs["assessment"] == "local") & (pfs["arm"] == "everolimus") \
+    # Every row attributed to the final local analysis (stated or inferred).
+    mask = (pfs["data_cut_inferred"] == "final") & (pfs["assessment_inferred"] == "local") & (pfs["arm"] == "everolimus") \
         & (pfs["statistic"] == "median")
     pfs.loc[mask, ["value", "qualifier", "printed"]] = [math.nan, "not_reached", "NR"]
     changed = {**tables, "pfs": pfs}

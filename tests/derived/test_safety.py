@@ -56,9 +56,13 @@ def test_table2_grade_sums_fit_every_printed_grade_3_4_figure(tables):
     # the sums, so their agreement is an independent check. It also shows
     # that the NEJM's 6% and the news report's 5% for anaemia (and 4% and 3%
     # for fatigue) are both possible roundings of the same counts.
+    # The review's safety paragraph does not state its cut; it is inferred to
+    # be the interim analysis, checked here too and marked as inferred.
     check = safety.grade_3_4_headline_check(tables)
-    assert set(check["source_id"]) == {"nejm_2011", "oncology_news_2011"}
-    assert len(check) == 24
+    assert set(check["source_id"]) == {"nejm_2011", "oncology_news_2011", "mtor_review_2014"}
+    assert len(check) == 36
+    assert check.loc[check["source_id"] == "mtor_review_2014", "cut_inferred"].all()
+    assert not check.loc[check["source_id"] == "nejm_2011", "cut_inferred"].any()
     assert check["consistent"].all()
     anemia = check[(check["term"] == "anemia") & (check["arm"] == "everolimus")].set_index("source_id")
     assert anemia.loc["nejm_2011", "overlap"] == (27, 28, 29, 30, 31)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["pick", "pick_row", "ConflictingFiguresError"]
+__all__ = ["attribute_cuts", "pick", "pick_row", "ConflictingFiguresError"]
 
 
 class ConflictingFiguresError(ValueError):
@@ -37,3 +37,24 @@ def pick(frame: pd.DataFrame, **where) -> float | None:
     """Value of :func:`pick_row` (None for NR)."""
     value = pick_row(frame, **where)["value"]
     return None if pd.isna(value) else float(value)
+
+
+def attribute_cuts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with each figure attributed to an analysis: as stated, else as inferred.
+
+    A source that does not state the data cut (or the assessment) of a figure
+    has ``unstated`` there and the inference, with its basis, in
+    ``data_cut_inferred`` (``assessment_inferred``). An analysis that uses
+    such a figure reads it under the inferred cut, and says so:
+    ``cut_inferred`` is True on those rows. Rows whose cut stays unstated
+    after inference stay ``unstated``.
+    """
+    out = frame.copy()
+    out["cut_inferred"] = False
+    for column, inferred in (("data_cut", "data_cut_inferred"), ("assessment", "assessment_inferred")):
+        if column not in out.columns or inferred not in out.columns:
+            continue
+        use = (out[column] == "unstated") & out[inferred].notna() & (out[inferred] != "unstated")
+        out.loc[use, column] = out.loc[use, inferred]
+        out["cut_inferred"] |= use
+    return out

@@ -30,6 +30,7 @@ from ..data import discrepancy_table, find_discrepancies
 from ..data.printed import parse_printed
 from ..register import Figure
 from ..stats.survival import median_gain
+from .common import attribute_cuts
 
 __all__ = [
     "TRIAL_ORDER",
@@ -96,9 +97,11 @@ def _caveats(trial: pd.Series, outcomes: pd.DataFrame) -> str:
         duration = re.search(r"\((\d+\s*months?)\)", trial["control_treatment"])
         notes.append("neoadjuvant (preoperative)" + (f", {duration.group(1)} of treatment" if duration else "")
                      + "; response end points, no PFS")
-    cuts = sorted(set(outcomes.loc[outcomes["trial"] == trial["trial"], "data_cut"]) - {"unstated"})
+    attributed = attribute_cuts(outcomes[outcomes["trial"] == trial["trial"]])
+    cuts = sorted(set(attributed["data_cut"]) - {"unstated"})
     if cuts:
-        notes.append(f"figures from the {' and '.join(cuts)} analysis")
+        inferred = " (inferred: the source does not state it)" if attributed["cut_inferred"].all() else ""
+        notes.append(f"figures from the {' and '.join(cuts)} analysis{inferred}")
     return "; ".join(notes)
 
 

@@ -36,7 +36,7 @@ from ..stats.survival import (
     schoenfeld_standard_error,
     z_from_hazard_ratio_and_events,
 )
-from .common import pick, pick_row
+from .common import attribute_cuts, pick, pick_row
 
 __all__ = [
     "Analysis",
@@ -167,7 +167,7 @@ def overall_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ``printed_gain_reproduced`` (whether the recomputed gain equals it
         within the printed rounding; None without one).
     """
-    pfs = tables["pfs"]
+    pfs = attribute_cuts(tables["pfs"])
     rows = []
     for analysis in OVERALL_ANALYSES:
         where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
@@ -185,9 +185,11 @@ def overall_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             reproduced = abs(gain - printed_gain) <= tolerance * (1 + 1e-9)
         else:
             printed_gain, reproduced = math.nan, None
+        inferred = bool(pick_row(pfs, arm=EXPERIMENTAL, statistic="median", **where)["cut_inferred"])
         rows.append({
             "assessment": analysis.assessment, "data_cut": analysis.data_cut, "source_id": analysis.source_id,
-            "label": analysis.label, "median_everolimus": med_e, "median_placebo": med_c,
+            "label": analysis.label + (" (cut inferred)" if inferred else ""), "cut_inferred": inferred,
+            "median_everolimus": med_e, "median_placebo": med_c,
             "median_gain": gain, "median_ratio": ratio, "hr_exponential": hr_exponential,
             "hr_printed": hr, "hr_ci_low": low, "hr_ci_high": high,
             "exponential_within_ci": (low <= hr_exponential <= high) if printed and not math.isnan(hr_exponential) else None,
@@ -232,7 +234,7 @@ def hazard_ratio_precision(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     reported P comes from a stratified log-rank test, not from the interval,
     and is not expected to equal the Wald P the interval implies.
     """
-    pfs, design = tables["pfs"], tables["design"]
+    pfs, design = attribute_cuts(tables["pfs"]), tables["design"]
     allocation = pick(design, parameter="allocation_ratio", arm="all", source_id="nejm_2011")
     rows = []
     for analysis in OVERALL_ANALYSES:
@@ -280,7 +282,7 @@ def subgroup_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ``median_ratio``, ``hr_exponential``. No printed HR: the seeds print
         none for these subgroups.
     """
-    frame = tables["pfs_subgroups"]
+    frame = attribute_cuts(tables["pfs_subgroups"])
     rows = []
     for subgroup in SUBGROUP_ORDER:
         here = frame[frame["subgroup"] == subgroup]
@@ -294,8 +296,10 @@ def subgroup_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         med_e = pick(frame, arm=EXPERIMENTAL, **where)
         med_c = pick(frame, arm=CONTROL, **where)
         gain, ratio, hr_exponential = _median_effects(med_e, med_c)
+        inferred = bool(pick_row(frame, arm=EXPERIMENTAL, **where)["cut_inferred"])
         rows.append({
             "subgroup": subgroup, "label": SUBGROUP_LABELS[subgroup], "data_cut": cut, "assessment": assessment,
+            "cut_inferred": inferred,
             "source_id": source, "median_everolimus": med_e, "median_placebo": med_c, "median_gain": gain,
             "median_ratio": ratio, "hr_exponential": hr_exponential,
         })
@@ -424,7 +428,7 @@ def not_derivable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         from the data (which analyses lack a printed HR, event counts, or have
         a median or limit printed as NR), not listed by hand.
     """
-    pfs, subgroups = tables["pfs"], tables["pfs_subgroups"]
+    pfs, subgroups = attribute_cuts(tables["pfs"]), attribute_cuts(tables["pfs_subgroups"])
     subgroup_names = ", ".join(SUBGROUP_LABELS[s] for s in SUBGROUP_ORDER)
     rows = [{
         "quantity": "95% CI for the gain in median PFS (difference of medians)",

@@ -18,7 +18,7 @@ import math
 import pandas as pd
 
 from ..register import Figure
-from .common import pick, pick_row
+from .common import attribute_cuts, pick, pick_row
 from .response import (
     ARMS,
     ArmComparison,
@@ -230,8 +230,10 @@ def grade_3_4_headline_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         (:class:`CountSet`), ``overlap`` (tuple of shared counts),
         ``consistent`` (bool).
     """
-    events = tables["adverse_events"]
-    headline = events[events["grade"] == "3-4"]
+    # Table 2 is the interim analysis: compare the grade 3-4 figures stated to
+    # be interim, and those inferred to be (marked by cut_inferred).
+    events = attribute_cuts(tables["adverse_events"])
+    headline = events[(events["grade"] == "3-4") & (events["data_cut"] == "interim")]
     table2 = adverse_event_counts(tables).set_index(["term", "arm"])
     safety = safety_n(tables)
     rows = []
@@ -241,13 +243,15 @@ def grade_3_4_headline_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if key in seen:  # the NEJM prints the same figures in its abstract and its text
             continue
         seen.add(key)
-        printed_counts = count_set(r.printed, safety[r.arm], zero_is_none=True)
+        # The typed value, not the printed text: the review's extraction prints "<1" as ",1".
+        percent = f"<{r.value:g}" if r.qualifier == "lt" else r.printed
+        printed_counts = count_set(percent, safety[r.arm], zero_is_none=True)
         table2_counts = table2.loc[(r.term, r.arm), "grade_3_4"]
         overlap = tuple(sorted(set(printed_counts.counts) & set(table2_counts.counts)))
         rows.append({"term": r.term, "label": table2.loc[(r.term, r.arm), "label"], "arm": r.arm,
                      "source_id": r.source_id, "locator": r.locator.split(",")[0], "printed": r.printed,
                      "printed_counts": printed_counts, "table2_counts": table2_counts, "overlap": overlap,
-                     "consistent": bool(overlap)})
+                     "consistent": bool(overlap), "cut_inferred": bool(r.cut_inferred)})
     return pd.DataFrame(rows)
 
 

@@ -58,7 +58,8 @@ def subgroup_table(subgroups: pd.DataFrame) -> pd.DataFrame:
     """:func:`bolero_evidence.derived.pfs.subgroup_effects` (medians to two decimals, as the review prints them)."""
     return pd.DataFrame({
         "Subgroup": subgroups["label"],
-        "Analysis": subgroups["assessment"].str.capitalize() + ", " + subgroups["data_cut"],
+        "Analysis": subgroups["assessment"].str.capitalize() + ", " + subgroups["data_cut"]
+        + subgroups["cut_inferred"].map({True: " (cut inferred)", False: ""}),
         "Median PFS, everolimus (months)": subgroups["median_everolimus"].map(lambda v: number(v, 2)),
         "Median PFS, placebo (months)": subgroups["median_placebo"].map(lambda v: number(v, 2)),
         "Gain in median (months)": subgroups["median_gain"].map(lambda v: number(v, 2)),
