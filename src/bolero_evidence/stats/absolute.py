@@ -237,7 +237,7 @@ def absolute_effect_from_median(
     :func:`control_risk_from_median` then :func:`absolute_effect_time_to_event`.
     For BOLERO-2, local assessment (NEJM 2011, Table 3: control median 2.8
     months, HR 0.43, 0.35-0.54), at 6 months the control risk is
-    ``1 - 2 ** (-6 / 2.8) = 0.773``.
+    ``1 - 2 ** (-6 / 2.8) = 0.774``.
 
     References
     ----------

@@ -19,8 +19,9 @@ here and validated against StatXact 11 and the R package lrstat
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 from scipy import optimize

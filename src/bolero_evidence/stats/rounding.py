@@ -47,10 +47,11 @@ admits round-half-up and round-half-even). All arithmetic is exact
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
-from typing import Callable, Literal
+from typing import Literal
 
 from .proportions import (
     NoConsistentCountError,
