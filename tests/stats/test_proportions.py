@@ -403,3 +403,31 @@ def test_no_consistent_count_is_reported():
 def test_invalid_arguments_raise_value_error_naming_them(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --------------------------------------------------------------------------
+# Structured bounds of a number needed (issue 10, item 5)
+# --------------------------------------------------------------------------
+
+
+def test_number_needed_structured_fields_through_infinity():
+    # Altman 1998 (tests/reference/published_number_needed.csv): NNTB 10 (NNTB 4 to ∞ to NNTH 20).
+    row = next(r for r in _rows("published_number_needed.csv") if r["case_id"] == "altman1998_figure1")
+    needed = number_needed_from_difference(float(row["difference"]), float(row["difference_low"]),
+                                           float(row["difference_high"]), event=row["event"])
+    fields = needed.register_fields()
+    assert fields["bounds_kind"] == "through_infinity"
+    assert fields["low"] is None and fields["high"] is None
+    assert fields["nnt_benefit_bound"] == pytest.approx(float(row["benefit_near_printed"]))
+    assert fields["nnt_harm_bound"] == pytest.approx(float(row["harm_near_printed"]))
+    assert fields["estimate"] == pytest.approx(float(row["estimate_printed"]))
+
+
+def test_number_needed_structured_fields_finite_and_to_infinity():
+    finite = number_needed_from_difference(-0.10, -0.25, -0.05, event="harmful")
+    assert finite.bounds_kind == "finite" and finite.finite_bounds == pytest.approx((4.0, 20.0))
+    assert finite.nnt_harm_bound is None
+    harm = number_needed_from_difference(0.10, 0.05, 0.25, event="harmful")
+    assert harm.bounds_kind == "finite" and harm.register_fields()["nnt_harm_bound"] == pytest.approx(4.0)
+    edge = number_needed_from_difference(-0.10, -0.25, 0.0, event="harmful")
+    assert edge.bounds_kind == "to_infinity" and edge.finite_bounds is None

@@ -212,6 +212,67 @@ class NumberNeeded:
     benefit_high: float
 
     @property
+    def bounds_kind(self) -> Literal["finite", "to_infinity", "through_infinity"]:
+        """Shape of the interval, for storing it in structured fields.
+
+        ``"finite"``: one piece with two finite ends on one side (NNTB a to b,
+        or NNTH a to b). ``"through_infinity"``: the difference interval
+        contains no effect strictly inside, so the interval is NNTB
+        :attr:`nnt_benefit_bound` to ∞ to NNTH :attr:`nnt_harm_bound` (two
+        pieces). ``"to_infinity"``: one piece reaching ∞ on one side only
+        (a difference limit exactly 0, or a point estimate of no effect
+        with a one-sided interval).
+        """
+        if self.benefit_range is not None and self.harm_range is not None:
+            return "through_infinity"
+        side = self.benefit_range if self.benefit_range is not None else self.harm_range
+        if side is None or math.isinf(side[1]):
+            return "to_infinity"
+        return "finite"
+
+    @property
+    def nnt_benefit_bound(self) -> float | None:
+        """Smallest NNTB the interval allows (its most favourable end), or None if it allows no benefit."""
+        return self.bound_benefit
+
+    @property
+    def nnt_harm_bound(self) -> float | None:
+        """Smallest NNTH the interval allows (its most harmful end), or None if it allows no harm."""
+        return self.bound_harm
+
+    @property
+    def finite_bounds(self) -> tuple[float, float] | None:
+        """``(low, high)`` of the number needed when :attr:`bounds_kind` is ``"finite"``, else None."""
+        if self.bounds_kind != "finite":
+            return None
+        side = self.benefit_range if self.benefit_range is not None else self.harm_range
+        return side
+
+    def register_fields(self) -> dict[str, object]:
+        """The interval as flat structured fields (numbers first; the wording is derived).
+
+        Returns
+        -------
+        dict
+            ``kind`` ("benefit" / "harm" / "none"), ``estimate`` (``inf``
+            when the difference is 0), ``bounds_kind``, ``low`` and ``high``
+            (finite bounds, or None unless ``bounds_kind == "finite"``),
+            ``nnt_benefit_bound`` and ``nnt_harm_bound`` (the finite ends of
+            each piece, or None), ``confidence``.
+        """
+        finite = self.finite_bounds
+        return {
+            "kind": self.kind,
+            "estimate": self.estimate,
+            "bounds_kind": self.bounds_kind,
+            "low": None if finite is None else finite[0],
+            "high": None if finite is None else finite[1],
+            "nnt_benefit_bound": self.nnt_benefit_bound,
+            "nnt_harm_bound": self.nnt_harm_bound,
+            "confidence": self.confidence,
+        }
+
+    @property
     def bound_benefit(self) -> float | None:
         """Smallest NNTB in the interval (its most favourable end), or None."""
         return None if self.benefit_range is None else self.benefit_range[0]

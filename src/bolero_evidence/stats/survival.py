@@ -221,6 +221,13 @@ def median_gain_interval(
     bootstrap of the Kaplan-Meier medians, or data reconstructed from the
     digitised curves with the method of Guyot et al., BMC Med Res Methodol
     2012;12:9, which is an approximation with its own assumptions).
+
+    Model-based intervals, labelled as such, are in
+    :mod:`bolero_evidence.stats.exponential`:
+    :func:`~bolero_evidence.stats.exponential.median_difference_exponential`
+    (from the medians and event counts under an exponential model) and
+    :func:`~bolero_evidence.stats.exponential.median_difference_from_printed_intervals`
+    (standard errors backed out of the printed intervals).
     """
     raise NotDerivableError(
         "no valid confidence interval for a difference of medians can be derived "

@@ -1,0 +1,143 @@
+"""Tests of bolero_evidence.stats.exact (exact unconditional intervals, citing a ratio).
+
+Reference intervals (tests/reference/exact_unconditional_intervals.csv) come from
+StatXact 11 (kept as exact2x2's unit tests) and from lrstat's documented
+examples; each row gives its tolerance and why.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bolero_evidence.stats.exact import (
+    _Tables,
+    exact_unconditional_pvalue,
+    ratio_citation,
+    risk_difference_exact,
+    risk_ratio_exact,
+)
+from bolero_evidence.stats.proportions import _score_z_difference, _score_z_ratio, risk_ratio
+
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+
+with open(REFERENCE / "exact_unconditional_intervals.csv", encoding="utf-8", newline="") as handle:
+    ROWS = list(csv.DictReader(handle))
+
+
+def _tolerances(text: str) -> tuple[float, float]:
+    values = [float(v) for v in text.split()]
+    return (values[0], values[-1])
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["case_id"] for r in ROWS])
+def test_reproduces_reference_interval(row):
+    function = risk_ratio_exact if row["measure"] == "ratio" else risk_difference_exact
+    result = function(int(row["count1"]), int(row["nobs1"]), int(row["count2"]), int(row["nobs2"]),
+                      confidence=float(row["confidence"]))
+    low_tol, high_tol = _tolerances(row["tolerance"])
+    assert result.low == pytest.approx(float(row["low"]), abs=low_tol)
+    assert result.high == pytest.approx(float(row["high"]), abs=high_tol)
+    assert result.method == "exact-unconditional"
+
+
+def test_a_wrong_reference_is_detected():
+    # The same comparison must fail for an interval 1% away from StatXact's.
+    result = risk_difference_exact(6, 13, 2, 7)
+    assert result.low != pytest.approx(-0.3108 * 1.01, abs=5e-5)
+
+
+def test_bounds_are_where_the_one_sided_pvalues_equal_alpha_over_2():
+    result = risk_ratio_exact(11, 13, 2, 7)
+    assert exact_unconditional_pvalue(11, 13, 2, 7, result.low, measure="ratio", alternative="greater") == \
+        pytest.approx(0.025, abs=1e-6)
+    assert exact_unconditional_pvalue(11, 13, 2, 7, result.high, measure="ratio", alternative="less") == \
+        pytest.approx(0.025, abs=1e-6)
+    # Inside the interval neither one-sided test rejects.
+    assert exact_unconditional_pvalue(11, 13, 2, 7, 2.0, measure="ratio", alternative="greater") > 0.025
+
+
+@pytest.mark.parametrize("x1,n1,x2,n2", [(3, 12, 1, 9), (0, 10, 4, 15), (7, 7, 2, 11), (5, 40, 0, 30)])
+@pytest.mark.parametrize("null", [0.4, 1.0, 2.5])
+def test_vectorised_ratio_statistic_equals_the_validated_scalar_one(x1, n1, x2, n2, null):
+    # The scalar statistic of proportions.py is pinned to Newcombe's published intervals.
+    table = _Tables(x1, n1, x2, n2, "ratio").statistic(null)
+    for a in range(n1 + 1):
+        for b in range(n2 + 1):
+            expected = _score_z_ratio(null, a, n1, b, n2, corrected=False)
+            assert table[a, b] == pytest.approx(expected, rel=1e-9, abs=1e-12) or (
+                math.isinf(expected) and table[a, b] == expected)
+
+
+@pytest.mark.parametrize("null", [-0.6, -0.1, 0.0, 0.3])
+def test_vectorised_difference_statistic_equals_the_validated_scalar_one(null):
+    n1, n2 = 9, 7
+    table = _Tables(0, n1, 0, n2, "difference").statistic(null)
+    for a in range(n1 + 1):
+        for b in range(n2 + 1):
+            expected = _score_z_difference(null, a, n1, b, n2, corrected=False)
+            if math.isinf(expected):
+                assert table[a, b] == expected
+            else:
+                assert table[a, b] == pytest.approx(expected, rel=1e-7, abs=1e-9)
+
+
+def test_zero_counts():
+    none = risk_ratio_exact(0, 20, 0, 30)
+    assert math.isnan(none.estimate) and (none.low, none.high) == (0.0, math.inf)
+    no_control = risk_ratio_exact(5, 20, 0, 30)
+    assert no_control.estimate == math.inf and no_control.high == math.inf and 0 < no_control.low < math.inf
+    no_experimental = risk_ratio_exact(0, 20, 5, 30)
+    assert no_experimental.estimate == 0 and no_experimental.low == 0 and 0 < no_experimental.high < math.inf
+    # Symmetry: swapping the arms inverts the ratio interval.
+    swapped = risk_ratio_exact(5, 30, 0, 20)
+    assert no_experimental.high == pytest.approx(1 / swapped.low, rel=1e-6)
+
+
+def test_bolero_orr_asymptotic_upper_bound_is_far_too_low():
+    # 46 of 485 against 1 of 239 (NEJM 2011, Table 3, local assessment).
+    exact = risk_ratio_exact(46, 485, 1, 239)
+    score = risk_ratio(46, 485, 1, 239, method="miettinen-nurminen")
+    assert exact.estimate == pytest.approx((46 / 485) / (1 / 239))
+    assert exact.high > 2 * score.high
+    assert exact.low > 1 and score.low > 1  # both exclude no effect
+
+
+def test_difference_interval_is_symmetric_under_swapping_arms():
+    a = risk_difference_exact(6, 13, 2, 7)
+    b = risk_difference_exact(2, 7, 6, 13)
+    assert (a.low, a.high) == pytest.approx((-b.high, -b.low), abs=1e-7)
+
+
+def test_ratio_citation_rule():
+    assert ratio_citation(0, 10, 0, 10).kind == "undefined"
+    infinite = ratio_citation(4, 10, 0, 10)
+    assert infinite.kind == "infinite" and not infinite.cite_estimate
+    assert ratio_citation(0, 10, 4, 10).kind == "zero"
+    sparse = ratio_citation(46, 485, 1, 239)
+    assert sparse.kind == "sparse" and sparse.interval_method == "exact-unconditional"
+    assert sparse.neighbour_estimates[0] == math.inf
+    assert sparse.neighbour_estimates[1] == pytest.approx((46 / 485) / (2 / 239))
+    plenty = ratio_citation(46, 485, 20, 239)
+    assert plenty.kind == "estimable" and plenty.interval_method == "miettinen-nurminen"
+    with pytest.raises(ValueError, match="sparse_below"):
+        ratio_citation(1, 2, 1, 2, sparse_below=0)
+
+
+def test_invalid_input():
+    with pytest.raises(ValueError, match="count1"):
+        risk_ratio_exact(11, 10, 1, 10)
+    with pytest.raises(ValueError, match="confidence"):
+        risk_difference_exact(1, 10, 1, 10, confidence=1.5)
+    with pytest.raises(ValueError, match="alternative"):
+        exact_unconditional_pvalue(1, 10, 1, 10, 1.0, measure="ratio", alternative="two-sided")
+
+
+def test_pvalue_is_a_probability():
+    values = [exact_unconditional_pvalue(3, 12, 1, 9, r, measure="ratio", alternative="greater")
+              for r in np.geomspace(0.1, 50, 7)]
+    assert all(0.0 <= v <= 1.0 for v in values)
