@@ -47,7 +47,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..derived.common import pick_row
+from ..derived.common import attribute_cuts, pick_row
 from .engine import Scorecard, score
 from .inputs import HazardRatio, McbsInputError, McbsInputs, Medians, OsFinding, QolFinding, ToxicityFinding
 
@@ -87,14 +87,25 @@ def _cite(row: pd.Series) -> str:
 
 
 def _figure(pfs: pd.DataFrame, cut: str, assessment: str, arm: str, statistic: str) -> tuple[float | None, str | None]:
-    """Value and citation of one printed figure, preferring the NEJM/review tables over text; (None, None) if not printed."""
-    rows = pfs[(pfs["data_cut"] == cut) & (pfs["assessment"] == assessment) & (pfs["arm"] == arm) & (pfs["statistic"] == statistic)]
+    """Value and citation of one printed figure, preferring the NEJM/review tables over text; (None, None) if not printed.
+
+    Figures stated to belong to the cut come first; only where none is, a
+    figure whose cut is inferred (:func:`bolero_evidence.derived.common.attribute_cuts`)
+    is used, and its citation says so.
+    """
+    attributed = attribute_cuts(pfs)
+    wanted = (attributed["data_cut"] == cut) & (attributed["assessment"] == assessment) & (attributed["arm"] == arm) \
+        & (attributed["statistic"] == statistic)
+    rows = attributed[wanted & ~attributed["cut_inferred"]]
+    if rows.empty:
+        rows = attributed[wanted]
     if rows.empty:
         return None, None
     row = pick_row(rows)  # several sources printing one figure must agree, or this raises
     tables_first = rows[rows["locator"].str.startswith("Table")]
     row = tables_first.iloc[0] if not tables_first.empty else row
-    return (None if pd.isna(row["value"]) else float(row["value"])), _cite(row)
+    citation = _cite(row) + (" (data cut inferred; the source does not state it)" if row["cut_inferred"] else "")
+    return (None if pd.isna(row["value"]) else float(row["value"])), citation
 
 
 def bolero2_inputs(tables: dict[str, pd.DataFrame], qol: QolFinding | None = None, toxicity: ToxicityFinding | None = None,
