@@ -85,7 +85,7 @@ class Quoted:
 
     @property
     def significant(self) -> int:
-        return len(self.value.normalize().as_tuple().digits) if self.value is not None and self.value != 0 else 1
+        return len(self.value.as_tuple().digits) if self.value is not None and self.value != 0 else 1
 
 
 @dataclass(frozen=True)

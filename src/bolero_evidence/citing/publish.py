@@ -94,7 +94,7 @@ def publish_tables(project_root: Path, output_dir: Path,
     for name, (frame, schema, title) in (extra_tables or {}).items():
         resources += _write_table(frame, name, schema, output_dir, title)
     package = {"name": "bolero2-evidence-register", "title": f"{info.title}: register of derived figures",
-               "version": info.version, "created": info.date, "resources": resources,
+               "version": info.version, "resources": resources,
                "description": "Every figure the report derives, citable by id; the HTML anchor of a figure is index.html#<id>."}
     path = output_dir / "datapackage.json"
     path.write_text(json.dumps({k: v for k, v in package.items() if v is not None}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
