@@ -67,7 +67,8 @@ def released(tmp_path) -> Path:
     set_value(register, "pfs.central.final.median_gain", value="7.0")
     lines = register.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [line for line in lines if not line.startswith("orr.local.placebo,")]
-    added = next(line for line in lines if line.startswith("orr.local.everolimus,")).replace("orr.local.everolimus,", "orr.local.everolimus_copy,")
+    everolimus = next(line for line in lines if line.startswith("orr.local.everolimus,"))
+    added = everolimus.replace("orr.local.everolimus,", "orr.local.everolimus_copy,")
     register.write_text("".join(kept) + added, encoding="utf-8")
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "0.2.0"', 1), encoding="utf-8")

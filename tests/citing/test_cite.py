@@ -24,7 +24,8 @@ def test_plain_names_figure_section_version_date_and_anchor(run):
 def test_section_numbers_follow_the_article(run):
     from bolero_evidence.citing.registers import parse_sections
 
-    sections = parse_sections("## A {#sec-a}\n### B {#sec-b}\n```\n## not {#sec-x}\n```\n## C {.unnumbered #sec-c}\n## D {#sec-d}\n### E {#sec-e}")
+    sections = parse_sections("## A {#sec-a}\n### B {#sec-b}\n```\n## not {#sec-x}\n```\n"
+                              "## C {.unnumbered #sec-c}\n## D {#sec-d}\n### E {#sec-e}")
     assert {k: s.number for k, s in sections.items()} == {"sec-a": "1", "sec-b": "1.1", "sec-c": "", "sec-d": "2", "sec-e": "2.1"}
 
 

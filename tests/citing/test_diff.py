@@ -14,7 +14,8 @@ def test_two_files(run):
     code, out, _ = run("diff", EARLIER, REGISTER)
     assert code == ExitCode.OK
     assert "0 added, 0 removed, 1 changed" in out
-    assert "orr.central.everolimus: 7.0% (4.7 to 9.3) [7.01031 (4.73802 to 9.2826)] → 7.0% (4.9 to 9.7) [7.01031 (4.90337 to 9.65869)]" in out
+    assert ("orr.central.everolimus: 7.0% (4.7 to 9.3) [7.01031 (4.73802 to 9.2826)] "
+            "→ 7.0% (4.9 to 9.7) [7.01031 (4.90337 to 9.65869)]") in out
 
 
 def test_two_revisions(released, run):

@@ -56,7 +56,8 @@ def test_comparator_is_kept():
 
 def test_ids_and_typos_but_not_ordinary_dotted_words():
     known = {"pfs.central.final.median_gain", "orr.local.everolimus"}
-    text = "6.9 months [pfs.central.final.median_gain], see index.html#orr.local.everolimus, www.nejm.org, e.g. pfz.central.final.median_gain"
+    text = ("6.9 months [pfs.central.final.median_gain], see index.html#orr.local.everolimus, www.nejm.org, "
+            "e.g. pfz.central.final.median_gain")
     found = [(m.id, m.anchor) for m in find_ids(text, known)]
     assert found == [("pfs.central.final.median_gain", False), ("orr.local.everolimus", True), ("pfz.central.final.median_gain", False)]
 

@@ -100,7 +100,8 @@ class DraftCheck:
         if self.unknown_versions:
             parts.append(f"{len(self.unknown_versions)} unknown report version")
         if not parts:
-            return f"all {len(self.citations)} citations match the register"
+            n = len(self.citations)
+            return "the citation matches the register" if n == 1 else f"all {n} citations match the register"
         return f"{len(self.problems)} of {len(self.citations)} citations need attention: {', '.join(parts)}"
 
 
@@ -164,7 +165,8 @@ def _judge(mention_id: str, where: str, quoted: QuotedFigure | None, stated: str
         if stated_register is not None and stated_register is not current and mention_id in stated_register.figures:
             old = stated_register.figures[mention_id]
             return CitationCheck(mention_id, where, quoted_text, stated, "removed",
-                                 f"in version {stated} ({_styled(old)}) but not in the current register ({current.version or current.label})",
+                                 f"in version {stated} ({_styled(old)}) but not in the current register "
+                                 f"({current.version or current.label})",
                                  None, tuple(current.nearest(mention_id)))
         near = tuple(current.nearest(mention_id))
         hint = f"; did you mean {' or '.join(near)}?" if near else ""

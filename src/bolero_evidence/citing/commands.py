@@ -43,7 +43,8 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(f"{result.path}: {len(result.citations)} citations, checked against the register of "
+        n = len(result.citations)
+        print(f"{result.path}: {n} citation{'s' * (n != 1)}, checked against the register of "
               f"{'version ' + result.current_version + ' (' + result.current + ')' if result.current_version else result.current}")
         width = max(len(c.id) for c in result.citations)
         for c in result.citations:
@@ -85,7 +86,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                       "the report's version, date and section, and the link to the figure in the HTML.")
     cite.add_argument("ids", nargs="+", metavar="ID", help="register ids, e.g. pfs.central.final.median_gain")
     cite.add_argument("--format", choices=["plain", "markdown", "csl-json", "bibtex"], default="plain")
-    cite.add_argument("--at", metavar="REV_OR_FILE", help="cite the register of a git revision or a register file (default: the working tree)")
+    cite.add_argument("--at", metavar="REV_OR_FILE",
+                      help="cite the register of a git revision or a register file (default: the working tree)")
     cite.add_argument("--base-url", default="index.html", help="URL of the report's HTML (default: %(default)s)")
     cite.set_defaults(func=_run(_cite))
 

@@ -67,7 +67,8 @@ _MASKS = [re.compile(p, re.IGNORECASE) for p in (
 )]
 
 _ID = re.compile(r"(?<![\w.\-/@])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+(?![\w@-])")
-_VERSION = re.compile(r"(?:\b(?:version|release)\s*:?\s*v?|\bv)(?P<version>\d+(?:\.\d+)+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?)", re.IGNORECASE)
+_VERSION = re.compile(r"(?:\b(?:version|release)\s*:?\s*v?|\bv)"
+                      r"(?P<version>\d+(?:\.\d+)+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?)", re.IGNORECASE)
 _TYPO_CUTOFF = 0.8  # how close a dotted word with an unknown family must be to an id to be read as a mistyped id
 
 
