@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     execute = sub.add_parser("execute", help="execute notebooks in place and save their outputs (for authors; the build does this itself)")
     execute.add_argument("notebooks", nargs="+", help="notebook files")
     execute.set_defaults(func=_execute)
+    from .citing.commands import add_commands as add_citing_commands
+
+    add_citing_commands(sub)
     args = parser.parse_args(argv)
     try:
         args.project = args.project or str(find_project().root)
