@@ -64,7 +64,7 @@ def test_fallback_build_produces_html_pdf_and_docx_with_every_anchor(built):
 
 def test_build_reports_progress_for_every_step(built):
     _, _, lines = built
-    for step in ("[1/4] validating data/", "[2/4] notebooks", "[3/4] register", "[4/4] render"):
+    for step in ("[1/4] validating data/", "[2/4] notebooks", "[3/4] generated tables", "[4/4] render"):
         assert step in lines
 
 

@@ -7,12 +7,15 @@ Steps, each reported as it runs:
 2. **Execute** the notebooks whose inputs changed (two at a time; see
    :mod:`.notebooks`). Notebooks that read the register run after the
    others, against the entries those just published.
-3. **Register**: collect the entries the saved notebooks publish into
-   ``report/generated/register.csv``.
+3. **Generated tables**: collect what the saved notebooks publish into
+   ``report/generated/``: the register (``register.csv``), the discrepancy
+   register (``discrepancies.csv``), and the changelog of figures against the
+   previous release tag when there is one.
 4. **Render** with Quarto when it is on the PATH, else with the pandoc
-   fallback, into a staging folder that replaces ``_output/`` only once the
-   HTML, PDF and DOCX all exist. A failed render leaves the previous report
-   untouched.
+   fallback, into a staging folder, publish the register and the discrepancy
+   table beside the HTML (CSV, JSON, Frictionless descriptor), and replace
+   ``_output/`` only once the HTML, PDF and DOCX all exist. A failed render
+   leaves the previous report untouched.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 from ..data.errors import DataValidationError
 from ..paths import Project
+from ..published import PublishedTableError, collect_tables
 from ..register import RegisterError, collect_register, register_csv
 from .notebooks import (Inputs, NotebookError, NotebookFailed, declared_inputs, execute_notebook, inputs_fingerprint,
                         package_fingerprint, save_notebook, saved_fingerprint, sha256_of)
@@ -36,6 +40,18 @@ __all__ = ["BuildError", "BuildResult", "NotebookRun", "build", "plan", "FORMATS
 
 FORMATS = ("html", "pdf", "docx")
 REGISTER_FILE = "register.csv"
+# Tables notebooks publish (bolero_evidence.published) that the build writes
+# and publishes with the report, with their Table Schema and title.
+PUBLISHED_TABLES = {
+    "discrepancies": ({"fields": [
+        {"name": "id", "type": "string", "description": "stable id: kind and a hash of what the discrepancy is about"},
+        {"name": "kind", "type": "string"},
+        {"name": "subject", "type": "string", "description": "what the versions are figures of"},
+        {"name": "reason", "type": "string", "description": "why they cannot all be right, in one line"},
+        {"name": "n_versions", "type": "integer"},
+        {"name": "versions", "type": "string", "description": "JSON list: each printed version with its source and place"},
+    ], "primaryKey": ["id"]}, "Discrepancies between sources"),
+}
 
 
 class BuildError(RuntimeError):
@@ -147,10 +163,36 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def write_generated(project: Project) -> bool:
-    """Write ``report/generated/register.csv`` from the saved notebooks; True when it changed."""
-    text = _register_bytes(project, exclude=set()).decode()
-    return _write_if_changed(project.generated / REGISTER_FILE, text)
+def _published_tables(project: Project) -> dict:
+    try:
+        return collect_tables(project.notebooks())
+    except PublishedTableError as error:
+        raise BuildError(f"published tables: {error}") from None
+
+
+def write_generated(project: Project) -> list[str]:
+    """Write ``report/generated/`` from the saved notebooks; the names of the files that changed."""
+    from ..citing import write_changelog
+
+    texts = {REGISTER_FILE: _register_bytes(project, exclude=set()).decode()}
+    tables = _published_tables(project)
+    for name in PUBLISHED_TABLES:
+        if name not in tables:
+            raise BuildError(f"published tables: no notebook publishes {name!r}")
+        texts[f"{name}.csv"] = tables[name].to_csv(index=False, lineterminator="\n")
+    changed = [name for name, text in texts.items() if _write_if_changed(project.generated / name, text)]
+    changelog = write_changelog(project.root)
+    if changelog is not None:
+        changed.append(changelog.name)
+    return changed
+
+
+def _publish(project: Project, staging: Path) -> None:
+    """The register and the discrepancy table beside the HTML, as CSV and JSON with a Frictionless descriptor."""
+    from ..citing import publish_tables
+
+    tables = _published_tables(project)
+    publish_tables(project.root, staging, {name: (tables[name], schema, title) for name, (schema, title) in PUBLISHED_TABLES.items()})
 
 
 def _render_fingerprint(project: Project, renderer: str) -> str:
@@ -239,9 +281,9 @@ def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_qua
     runs += [NotebookRun(p.name, False, "inputs unchanged") for p in project.notebooks() if p.name not in executed]
     progress(f"  {len(executed)} executed, {len(project.notebooks()) - len(executed)} unchanged")
 
-    progress("[3/4] register")
+    progress("[3/4] generated tables")
     changed = write_generated(project)
-    progress(f"  {(project.generated / REGISTER_FILE).relative_to(project.root)} {'updated' if changed else 'unchanged'}")
+    progress(f"  {project.generated.relative_to(project.root)}/: {', '.join(changed) + ' updated' if changed else 'unchanged'}")
 
     progress("[4/4] render")
     renderer = "quarto" if quarto else "pandoc"
@@ -264,6 +306,7 @@ def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_qua
         missing = [f"index.{fmt}" for fmt in FORMATS if not (staging / f"index.{fmt}").exists()]
         if missing:
             raise BuildError(f"render: {renderer} did not produce {', '.join(missing)}")
+        _publish(project, staging)
     except Exception:
         shutil.rmtree(staging, ignore_errors=True)
         raise
