@@ -25,8 +25,12 @@ TABLES = sorted(load_tables(ROOT / "data"))
 EVERY = {"01-data-provenance", "06-cross-trial"}
 READERS = {
     "adverse_events": {"04-safety", "07-summary-of-findings"},
-    "design": {"02-pfs-gains", "03-response", "04-safety", "05-interim-boundaries"},
-    "exposure": {"04-safety", "07-summary-of-findings"},
+    "design": {"02-pfs-gains", "03-response", "04-safety", "05-interim-boundaries", "08-survival-quality-of-life"},
+    "exposure": {"04-safety", "07-summary-of-findings", "08-survival-quality-of-life"},
+    "finding": {"08-survival-quality-of-life"},
+    "quality_of_life": {"08-survival-quality-of-life"},
+    "sources": {"08-survival-quality-of-life"},
+    "trial_conduct": {"08-survival-quality-of-life"},
     "pfs": {"02-pfs-gains", "05-interim-boundaries", "07-summary-of-findings"},
     "pfs_subgroups": {"02-pfs-gains"},
     "response": {"03-response"},
