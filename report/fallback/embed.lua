@@ -54,6 +54,32 @@ local function text_of(value)
   return type(value) == "table" and table.concat(value) or value
 end
 
+-- In HTML, long identifiers in table cells (register ids, source ids) may
+-- break after . _ / = (<wbr> adds no character to copied text; the text
+-- itself stays a Str, escaped by the writer); typst-header.typ does the same.
+local function breakable(str)
+  -- Only beside a letter: a number such as 4.1 never breaks.
+  if not FORMAT:match("html") or not (str.text:find("%a[._/=]%w") or str.text:find("%w[._/=]%a")) then
+    return nil
+  end
+  local pieces = pandoc.Inlines({})
+  for piece in str.text:gmatch("[^._/=]*[._/=]?") do
+    if piece ~= "" then
+      pieces:extend({ pandoc.Str(piece), pandoc.RawInline("html", "<wbr>") })
+    end
+  end
+  pieces:remove() -- no break opportunity after the last piece
+  return pieces
+end
+
+-- Columns sized by their content (as in Quarto's output), not by the dashes of the pipe table.
+local function fit_table(tbl)
+  tbl.colspecs = tbl.colspecs:map(function(colspec)
+    return { colspec[1], pandoc.ColWidthDefault }
+  end)
+  return tbl:walk({ Str = breakable })
+end
+
 -- The blocks of one output: its markdown if it has any, else what the ipynb reader made of it.
 local function output_blocks(json_output, read_output, where)
   if json_output.output_type == "error" then
@@ -62,15 +88,7 @@ local function output_blocks(json_output, read_output, where)
   end
   local data = json_output.data or {}
   if data["text/markdown"] then
-    -- Columns sized by their content (as in Quarto's output), not by the dashes of the pipe table.
-    return pandoc.read(text_of(data["text/markdown"]), SAFE_MARKDOWN).blocks:walk({
-      Table = function(tbl)
-        tbl.colspecs = tbl.colspecs:map(function(colspec)
-          return { colspec[1], pandoc.ColWidthDefault }
-        end)
-        return tbl
-      end,
-    })
+    return pandoc.read(text_of(data["text/markdown"]), SAFE_MARKDOWN).blocks:walk({ Table = fit_table })
   end
   for mime in pairs(data) do
     if mime:match("^image/") then -- a plot: the image, not its text/plain "<Figure size ...>"

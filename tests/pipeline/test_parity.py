@@ -21,11 +21,11 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pypandoc
 import pytest
 
 from bolero_evidence.paths import Project
 from bolero_evidence.pipeline.render import render_with_pandoc
+from tests.pipeline.rendered_text import clean, docx_text, pdf_text
 
 pytestmark = pytest.mark.quarto
 
@@ -65,11 +65,6 @@ def fallback_render(project: Path, output: Path) -> Path:
 
 
 # What is compared ---------------------------------------------------------------
-
-
-def clean(text: str) -> str:
-    """Every run of whitespace (non-breaking too) as one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
 class ReportStructure(HTMLParser):
@@ -157,15 +152,8 @@ def differences(quarto_html: Path, fallback_html: Path) -> dict[str, dict[str, l
     return found
 
 
-def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return clean(" ".join(page.extract_text() for page in PdfReader(path).pages))
-
-
 def assert_captions_in_docx_and_pdf(output: Path, captions: set[tuple[str, str]]) -> None:
-    docx = clean(pypandoc.convert_file(str(output / "index.docx"), "plain", extra_args=["--wrap=none"]))
-    pdf = pdf_text(output / "index.pdf")
+    docx, pdf = docx_text(output / "index.docx"), pdf_text(output / "index.pdf")
     for _, caption in captions:
         assert caption in docx, f"DOCX lacks the caption {caption!r}"
         assert caption in pdf, f"PDF lacks the caption {caption!r}"
