@@ -28,5 +28,15 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    """The text of a PDF as pypdf extracts it."""
-    return clean(" ".join(page.extract_text() for page in PdfReader(path).pages))
+    """The text of a PDF as pypdf extracts it, hyphens joined as by :func:`joined_hyphens`."""
+    return joined_hyphens(clean(" ".join(page.extract_text() for page in PdfReader(path).pages)))
+
+
+def joined_hyphens(text: str) -> str:
+    """``text`` with "- " between two words as "-".
+
+    A PDF line that ends at the hyphen of a compound ("group-" / "sequential")
+    is extracted as "group- sequential". Applied to both texts compared (a
+    caption may itself read "one- or two-sided").
+    """
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)

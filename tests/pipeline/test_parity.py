@@ -25,7 +25,7 @@ import pytest
 
 from bolero_evidence.paths import Project
 from bolero_evidence.pipeline.render import render_with_pandoc
-from tests.pipeline.rendered_text import clean, docx_text, pdf_text
+from tests.pipeline.rendered_text import clean, docx_text, joined_hyphens, pdf_text
 
 pytestmark = pytest.mark.quarto
 
@@ -156,7 +156,7 @@ def assert_captions_in_docx_and_pdf(output: Path, captions: set[tuple[str, str]]
     docx, pdf = docx_text(output / "index.docx"), pdf_text(output / "index.pdf")
     for _, caption in captions:
         assert caption in docx, f"DOCX lacks the caption {caption!r}"
-        assert caption in pdf, f"PDF lacks the caption {caption!r}"
+        assert joined_hyphens(caption) in pdf, f"PDF lacks the caption {caption!r}"
 
 
 # The tests ----------------------------------------------------------------------
