@@ -1,0 +1,91 @@
+--[[
+citation.lua: the article's "Citation" appendix, as Quarto adds it, from the
+`citation` metadata of index.qmd; and the authors and keywords in the form
+pandoc's templates print.
+
+The Quarto metadata (`citation` with the document's title, authors and date
+as defaults) is mapped to one CSL item; pandoc's citeproc formats it in its
+default style (Chicago author-date, Quarto's default too) and pandoc's
+biblatex writer writes the BibTeX entry. Nothing is formatted here.
+]]
+
+local stringify = pandoc.utils.stringify
+
+-- A Quarto author (`Ada Example`, `{name: Ada Example}`, `{name: {literal: ...}}`,
+-- `{name: {given: ..., family: ...}}`) as a CSL name. Quarto reads a name
+-- given as text with the first word as the given name and the rest as the
+-- family name; CSL wants the parts, so the same split is made here.
+local function csl_name(author)
+  local name = type(author) == "table" and author.name or author
+  if type(name) == "table" and (name.literal or name.family) then
+    local parts = {}
+    for _, key in ipairs({ "literal", "given", "family" }) do
+      parts[key] = name[key] and stringify(name[key]) or nil
+    end
+    return parts
+  end
+  local given, family = stringify(name):match("^(%S+)%s+(.+)$")
+  return given and { given = given, family = family } or { literal = stringify(name) }
+end
+
+local function display_name(name)
+  return name.literal or table.concat({ name.given, name.family }, " ")
+end
+
+local function as_list(value)
+  return (type(value) == "table" and value[1]) and value or (value and { value } or {})
+end
+
+function Meta(meta)
+  local names = pandoc.List(as_list(meta.author)):map(csl_name)
+  -- Pandoc's Typst template wants {name, affiliation}; its HTML and DOCX templates text.
+  meta.author = names:map(function(name)
+    return FORMAT:match("typst") and { name = display_name(name) } or display_name(name)
+  end)
+  if FORMAT:match("typst") and meta.keywords then
+    -- Pandoc's Typst template writes keywords as they come: they must be Typst strings.
+    meta.keywords = pandoc.List(as_list(meta.keywords)):map(function(keyword)
+      return pandoc.RawInline("typst", '"' .. stringify(keyword):gsub('[\\"]', "\\%0") .. '"')
+    end)
+  end
+  if not meta.citation then
+    return meta
+  end
+  local item = { id = stringify(meta["citation-key"] or "citation"), type = "article-journal" }
+  for key, value in pairs(meta.citation) do
+    item[key] = stringify(value)
+  end
+  item.title = item.title or stringify(meta.title or "")
+  item.issued = item.issued or (meta.date and stringify(meta.date))
+  item.author = meta.citation.author and pandoc.List(as_list(meta.citation.author)):map(csl_name) or names
+  meta["bolero-citation"] = item
+  return meta
+end
+
+function Pandoc(doc)
+  local item = doc.meta["bolero-citation"]
+  if not item then
+    return nil
+  end
+  doc.meta["bolero-citation"] = nil
+  local references = pandoc.Pandoc({ pandoc.Div({}, { id = "refs" }) }, {
+    references = { item },
+    nocite = { pandoc.Cite({}, { pandoc.Citation(item.id, "NormalCitation") }) },
+    lang = doc.meta.lang or "en-US",
+  })
+  local entry = pandoc.utils.citeproc(references).blocks
+  local bibtex = pandoc.write(pandoc.Pandoc({}, { references = { item } }), "biblatex")
+  doc.blocks:extend({
+    pandoc.Header(2, "Citation", { id = "quarto-citation", class = "unnumbered appendix" }),
+    pandoc.Para("BibTeX citation:"),
+    pandoc.CodeBlock(bibtex, { class = "bibtex" }),
+    pandoc.Para("For attribution, please cite this work as:"),
+  })
+  doc.blocks:extend(entry)
+  return doc
+end
+
+return {
+  { Meta = Meta },
+  { Pandoc = Pandoc },
+}
