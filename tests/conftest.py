@@ -63,3 +63,25 @@ def quarto():
             pytest.fail(f"{message}; under CI a Quarto test must not be skipped")
         pytest.skip(message)
     return path
+
+
+def copy_project(target: Path) -> Path:
+    """The report's sources and inputs of this checkout in ``target`` (a project the build can run on)."""
+    for name in ("_quarto.yml", "index.qmd", "data", "analysis", "report"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".*.tmp", "__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def quarto_build(quarto, seeds, tmp_path_factory):
+    """A copy of the project built with Quarto, once per test run: (project folder, BuildResult)."""
+    from bolero_evidence.pipeline.pipeline import build
+
+    project = copy_project(tmp_path_factory.mktemp("quarto-project"))
+    lines: list[str] = []
+    result = build(project, seeds=seeds, use_quarto=True, progress=lines.append)
+    return project, result

@@ -17,7 +17,8 @@ import pytest
 from bolero_evidence.data.errors import DataValidationError
 from bolero_evidence.pipeline.pipeline import FORMATS, BuildError, build
 from bolero_evidence.register import read_register
-from tests.conftest import ROOT, edit_cell, find_line
+from tests.conftest import ROOT, copy_project, edit_cell, find_line
+from tests.pipeline.test_parity import assert_captions_in_docx_and_pdf, differences, fallback_render, structure
 
 pytestmark = pytest.mark.slow
 ARTICLE = (ROOT / "index.qmd").read_text(encoding="utf-8")
@@ -25,13 +26,6 @@ SECTION_IDS = re.findall(r"\{#(sec-[a-z0-9-]+)\}", ARTICLE)
 EMBEDDED_LABELS = re.findall(r"\{\{< embed [^#]+#((?:tbl|fig)-[a-z0-9-]+) >\}\}", ARTICLE)
 KEY_FIGURES = ["pfs.local.interim.median_gain", "design.interim.info_fraction.actual", "orr.local.everolimus",
                "design.boundary.actual.z_interim"]
-
-
-def copy_project(target):
-    for name in ("_quarto.yml", "index.qmd", "data", "analysis", "report"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -137,13 +131,23 @@ def test_failing_notebook_is_named_with_its_cell_and_the_report_is_untouched(bui
 
 
 @pytest.mark.quarto
-def test_quarto_build_renders_the_article_in_three_formats_and_the_notebook_pages(tmp_path, seeds, quarto):
-    project = copy_project(tmp_path)
-    lines: list[str] = []
-    result = build(project, seeds=seeds, use_quarto=True, progress=lines.append)
+def test_quarto_build_renders_the_article_in_three_formats_and_the_notebook_pages(quarto_build):
+    project, result = quarto_build
     assert result.renderer == "quarto"
     _check_report(project, result)
     pages = sorted(p.name for p in (project / "_output" / "analysis").glob("*-preview.html"))
     assert pages == sorted(f"{p.stem}-preview.html" for p in (project / "analysis").glob("[0-9][0-9]-*.ipynb"))
     for page in pages:
         assert "?@" not in (project / "_output" / "analysis" / page).read_text(encoding="utf-8"), f"unresolved cross-reference in {page}"
+
+
+@pytest.mark.quarto
+def test_full_project_renders_alike(quarto_build, tmp_path):
+    # Parity (tests/pipeline/test_parity.py) on the whole project, against the Quarto build above: one
+    # Quarto render per test run, in this file so that xdist keeps both on one worker.
+    project, result = quarto_build
+    fallback_out = fallback_render(project, tmp_path / "fallback")
+    assert differences(result.outputs["html"], fallback_out / "index.html") == {}
+    found = structure(fallback_out / "index.html")
+    assert len(found["captions"]) > 30
+    assert_captions_in_docx_and_pdf(fallback_out, found["captions"])

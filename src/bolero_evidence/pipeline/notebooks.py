@@ -28,8 +28,6 @@ from pathlib import Path
 
 import nbformat
 
-from ..data.loader import EVERY_TABLE
-
 __all__ = ["NotebookError", "NotebookFailed", "Inputs", "declared_inputs", "inputs_fingerprint", "saved_fingerprint",
            "execute_notebook", "save_notebook", "package_fingerprint", "sha256_of", "FINGERPRINT_KEY"]
 

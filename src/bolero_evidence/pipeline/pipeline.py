@@ -33,8 +33,18 @@ from ..data.errors import DataValidationError
 from ..paths import Project
 from ..published import PublishedTableError, collect_tables
 from ..register import RegisterError, collect_register, register_csv
-from .notebooks import (Inputs, NotebookError, NotebookFailed, declared_inputs, execute_notebook, inputs_fingerprint,
-                        package_fingerprint, save_notebook, saved_fingerprint, sha256_of)
+from .notebooks import (
+    Inputs,
+    NotebookError,
+    NotebookFailed,
+    declared_inputs,
+    execute_notebook,
+    inputs_fingerprint,
+    package_fingerprint,
+    save_notebook,
+    saved_fingerprint,
+    sha256_of,
+)
 
 __all__ = ["BuildError", "BuildResult", "NotebookRun", "build", "plan", "FORMATS"]
 
