@@ -18,6 +18,7 @@ from bolero_evidence.data.errors import DataValidationError
 from bolero_evidence.pipeline.pipeline import FORMATS, BuildError, build
 from bolero_evidence.register import read_register
 from tests.conftest import ROOT, copy_project, edit_cell, find_line
+from tests.pipeline.rendered_text import stranded_captions
 from tests.pipeline.test_parity import assert_captions_in_docx_and_pdf, differences, fallback_render, structure
 
 pytestmark = pytest.mark.slow
@@ -47,6 +48,7 @@ def _check_report(project, result):
     loading = re.findall(r'<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)="(?:https?:)?//[^"]*"', html)
     assert loading == [], "the HTML must open offline"
     assert "@import url(http" not in html and "fonts.googleapis" not in html
+    assert stranded_captions(result.outputs["pdf"]) == [], "a table caption ends a PDF page, its table on the next"
     assert not (project / "_output.staging").exists()
 
 
