@@ -36,7 +36,8 @@ def _say(message: str) -> None:
 
 def ensure_environment() -> Path:
     """Create ``.venv`` and install the project if it is missing or stale."""
-    if sys.version_info < (3, 11):
+    # run.py runs under whatever python3 the machine has, before the venv exists.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"[run.py] Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     python = _venv_python()

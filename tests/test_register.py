@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from bolero_evidence.paths import Project
-from bolero_evidence.register import (REGISTER_COLUMNS, REGISTER_MIME, Register, RegisterError, collect_register,
-                                      read_register, register_csv)
+from bolero_evidence.register import REGISTER_COLUMNS, REGISTER_MIME, Register, RegisterError, collect_register, read_register, register_csv
 from tests.conftest import DATA, ROOT
 
 PROJECT = Project(ROOT)

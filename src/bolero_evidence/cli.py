@@ -9,6 +9,7 @@ from pathlib import Path
 from .data.errors import DataValidationError
 from .paths import find_project
 
+
 def _validate(args: argparse.Namespace) -> int:
     from .data.loader import load_tables
     from .data.provenance import check_provenance, seeds_dir

@@ -34,7 +34,7 @@ def _events_by_quadrature(calendar_time: float, loss_hazard: float, **design) ->
     for hazard, arm_share in ((control_hazard, 1.0 - share), (design["hazard_ratio"] * control_hazard, share)):
         rate = hazard + loss_hazard
 
-        def observed(entry: float) -> float:
+        def observed(entry: float, hazard: float = hazard, rate: float = rate) -> float:
             return hazard / rate * -math.expm1(-rate * (calendar_time - entry))
 
         upper = min(calendar_time, design["accrual_duration"])

@@ -49,7 +49,7 @@ def _spending_params(row: dict[str, str]) -> dict[str, float]:
     return {"gamma": float(row["gamma"])} if row["gamma"] else {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached_boundaries(fractions: tuple[float, ...], alpha: float, spending: str, gamma: str) -> GroupSequentialBoundaries:
     params = {"gamma": float(gamma)} if gamma else {}
     return efficacy_boundaries(fractions, alpha, spending, **params)

@@ -89,7 +89,7 @@ def _count_percent_problems(frame: pd.DataFrame, path: Path, dims: list[str], co
                             pct_stat: str, sizes: dict[str, dict[str, int]], population_of) -> Iterator[Problem]:
     """A count and its percentage, printed by the same source, agree with the arm's N."""
     keyed = frame[frame["statistic"].isin([count_stat, pct_stat])]
-    for key, group in keyed.groupby(dims + ["source_id"], dropna=False):
+    for _key, group in keyed.groupby(dims + ["source_id"], dropna=False):
         counts = group[group["statistic"] == count_stat]
         pcts = group[group["statistic"] == pct_stat]
         for index, count in counts.iterrows():
@@ -115,7 +115,7 @@ def _count_percent_problems(frame: pd.DataFrame, path: Path, dims: list[str], co
 
 def _arms_add_up(frame: pd.DataFrame, path: Path, dims: list[str], stat_col: str | None, stat: str | None) -> Iterator[Problem]:
     subset = frame if stat_col is None else frame[frame[stat_col] == stat]
-    for key, group in subset.groupby(dims + ["source_id"], dropna=False):
+    for _key, group in subset.groupby(dims + ["source_id"], dropna=False):
         by_arm = {arm: g for arm, g in group.groupby("arm")}
         if not {"all", "everolimus", "placebo"} <= by_arm.keys():
             continue
@@ -129,7 +129,7 @@ def _arms_add_up(frame: pd.DataFrame, path: Path, dims: list[str], stat_col: str
 def _response_composition(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
     parts = ["complete_response", "partial_response", "stable_disease", "progressive_disease", "unknown_or_too_early"]
     pct = frame[(frame["statistic"] == "pct")]
-    for key, group in pct.groupby(["data_cut", "assessment", "arm", "source_id"]):
+    for _key, group in pct.groupby(["data_cut", "assessment", "arm", "source_id"]):
         present = group[group["category"].isin(parts)]
         if set(present["category"]) != set(parts):
             continue
@@ -234,7 +234,8 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> lis
     -------
     list of Problem
     """
-    path = lambda name: data_dir / f"{name}.csv"
+    def path(name):
+        return data_dir / f"{name}.csv"
     design = tables["design"]
     sizes = {p: arm_sizes(design, p) for p in ("patients_randomised", "safety_population")}
     problems: list[Problem] = []

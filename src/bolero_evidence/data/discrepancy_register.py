@@ -350,7 +350,8 @@ def _difference_problems(tables) -> Iterator[Finding]:
                 (lo_e, hi_e), (lo_p, hi_p), (lo_d, hi_d) = _interval(pcts["everolimus"]), _interval(pcts["placebo"]), _interval(d)
                 if hi_d < lo_p - hi_e or lo_d > hi_p - lo_e:
                     yield Finding("internal_arithmetic", f"exposure: {keys[0]} difference, {keys[2]}, {keys[3]}",
-                                  f"The printed difference {d['printed']} is not {pcts['placebo']['printed']} minus {pcts['everolimus']['printed']} within rounding.",
+                                  f"The printed difference {d['printed']} is not {pcts['placebo']['printed']} minus "
+                                  f"{pcts['everolimus']['printed']} within rounding.",
                                   (_version("exposure", "difference", d), _version("exposure", "placebo pct", pcts["placebo"]),
                                    _version("exposure", "everolimus pct", pcts["everolimus"])))
 

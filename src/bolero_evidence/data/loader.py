@@ -30,7 +30,8 @@ from .checks import cross_table_problems
 from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 
-__all__ = ["EVERY_TABLE", "INFERENCE_COLUMNS", "PROVENANCE_COLUMNS", "VALUE_COLUMNS", "Tables", "default_data_dir", "load_tables", "read_tables", "schema_dimensions"]
+__all__ = ["EVERY_TABLE", "INFERENCE_COLUMNS", "PROVENANCE_COLUMNS", "VALUE_COLUMNS", "Tables", "default_data_dir", "load_tables",
+           "read_tables", "schema_dimensions"]
 
 Tables = dict[str, pd.DataFrame]
 VALUE_COLUMNS = ("value", "value_text", "qualifier", "unit", "n_arm")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import SEEDS_ENV, Project, find_project
+from ..paths import Project, find_project
 from .errors import Problem
 
 __all__ = ["check_provenance", "fold_whitespace", "printed_in_quote", "read_seed", "seeds_dir"]

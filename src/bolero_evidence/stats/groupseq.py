@@ -45,8 +45,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Sequence, Union
+from typing import ClassVar
 
 import numpy as np
 from scipy import optimize, special
@@ -251,7 +252,7 @@ class HwangShihDeCaniSpending:
         return _finish_spending(t, alpha * np.expm1(-self.gamma * t) / np.expm1(-self.gamma), alpha)
 
 
-SpendingFunction = Union[OBrienFlemingSpending, PocockSpending, HwangShihDeCaniSpending]
+SpendingFunction = OBrienFlemingSpending | PocockSpending | HwangShihDeCaniSpending
 _SPENDING_NAMES = ("obrien_fleming", "pocock", "hwang_shih_decani")
 
 
