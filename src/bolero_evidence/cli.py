@@ -42,6 +42,15 @@ def _build(args: argparse.Namespace) -> int:
     except BuildError as error:
         print(f"build stopped: {error}\nThe previous report in _output/ is untouched.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("build interrupted: the previous report in _output/ is untouched; notebooks and generated tables are "
+              "written whole or not at all, so the next build carries on from here.", file=sys.stderr)
+        return 130
+    except OSError as error:
+        # A read-only or full disk: one line naming the file, not a traceback.
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"build stopped: {error.strerror or error}{where}.\nThe previous report in _output/ is untouched.", file=sys.stderr)
+        return 1
     executed = sum(r.executed for r in result.notebooks)
     print(f"done in {result.seconds:.1f} s: {executed} of {len(result.notebooks)} notebooks executed; "
           f"report {'rendered' if result.rendered else 'unchanged'} by {result.renderer}")

@@ -20,12 +20,15 @@ Steps, each reported as it runs:
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,8 +273,53 @@ def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_qua
         A notebook failed (named with its cell) or rendering failed; the
         previous report is untouched.
     """
-    started = time.perf_counter()
     project = Project(Path(root).resolve())
+    with build_lock(project, progress):
+        return _build(project, seeds=seeds, force=force, use_quarto=use_quarto, progress=progress)
+
+
+@contextmanager
+def build_lock(project: Project, progress: Callable[[str], None]):
+    """One build of a checkout at a time; what a killed build left behind is removed first.
+
+    The lock is an OS file lock (released by the kernel when its holder dies,
+    so a killed build never leaves a stale lock); the file records the pid
+    of the build that holds it, for the message.
+
+    Raises
+    ------
+    BuildError
+        Another build of this checkout is running.
+    """
+    project.cache.mkdir(parents=True, exist_ok=True)
+    path = project.cache / "build.lock"
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise BuildError(f"another build of this checkout is running (pid {holder}); wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        for stale in (project.root / f"{project.output.name}.staging", project.root / f"{project.output.name}.old"):
+            if stale.exists():
+                progress(f"  removing {stale.name}/ left by an interrupted build")
+                shutil.rmtree(stale)
+        for stale in [*project.analysis.glob(".*.tmp"), *project.generated.glob(".*.tmp")]:
+            stale.unlink()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+def _build(project: Project, *, seeds: Path | None, force: bool, use_quarto: bool | None,
+           progress: Callable[[str], None]) -> BuildResult:
+    started = time.perf_counter()
     quarto = shutil.which("quarto") if use_quarto is not False else None
     if use_quarto and not quarto:
         raise BuildError("render: Quarto was asked for but quarto is not on the PATH")
