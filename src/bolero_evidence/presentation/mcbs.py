@@ -9,8 +9,8 @@ import pandas as pd
 from ..mcbs import SOURCES, Bolero2Score, ConditionCheck, load_rules
 from .text import MISSING, number
 
-__all__ = ["adjustments_table", "analysis_label", "criteria_table", "esmo_analysis_table", "grades_table", "judgements_table",
-           "rule_sources_table"]
+__all__ = ["adjustments_table", "analysis_label", "criteria_table", "esmo_analysis_table", "findings_table", "grades_table",
+           "judgements_table", "rule_sources_table"]
 
 VARIABLE_TEXT = {
     "hr_ci_low": "HR 95% CI lower limit", "median_gain": "gain in median PFS (months)", "qol_improved": "QoL improved",
@@ -18,7 +18,6 @@ VARIABLE_TEXT = {
     "toxicity_less": "significantly fewer grade 3-4 toxicities", "os_improved": "OS significantly improved",
 }
 SYMBOL = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
-EFFECT_TEXT = {"+1": "upgrade by 1", "-1": "downgrade by 1", "rescore:2a": "rescore on form 2a (OS)"}
 
 
 def analysis_label(cut: str, assessment: str) -> str:
@@ -60,72 +59,98 @@ def _rule_source(source: str, locator: str) -> str:
     return f"{short}; {locator}"
 
 
+SHORT_NAME = {"2b_qol_up": "upgrade: QoL improved", "2b_tox_up": "upgrade: less grade 3-4 toxicity",
+              "2b_tox_down": "downgrade: increased toxicity", "2b_qol_down": "downgrade: no QoL difference, only PFS improved",
+              "2b_os_rescore": "rescoring on OS (form 2a)"}
+
+
+def _grade_summary(step) -> str:
+    if_applied = MISSING if step.grade_if_applied is None else str(step.grade_if_applied)
+    return f"{step.grade_before} → {step.grade_after} (if applied {if_applied}, if not {step.grade_if_not_applied})"
+
+
 def grades_table(results: list[Bolero2Score]) -> pd.DataFrame:
-    """One row per data cut and assessment: preliminary grade, adjustments applied, final grade, or why no grade."""
+    """One row per data cut and assessment: preliminary grade, adjustments applied, final grade, or that it is not scored."""
     rows = []
     for r in results:
         card = r.scorecard
-        applied = "; ".join(s.wording for s in card.adjustments if s.applies) if card else ""
+        applied = "; ".join(SHORT_NAME.get(s.rule_id, s.wording) for s in card.adjustments if s.applies) if card else ""
         rows.append({
-            "Analysis": analysis_label(r.cut, r.assessment), "ESMO's method scores it": "yes" if r.esmo_analysis else "no",
-            "Form, sheet": f"form {card.form}, {card.preliminary.sheet}" if card else MISSING,
-            "Preliminary grade": str(card.preliminary.grade) if card else MISSING,
+            "Analysis": analysis_label(r.cut, r.assessment), "ESMO's analysis": "yes" if r.esmo_analysis else "no",
+            "Preliminary grade": f"{card.preliminary.grade} (form {card.form}, {card.preliminary.sheet})" if card else MISSING,
             "Adjustments applied": (applied or "none") if card else MISSING,
-            "Final grade": str(card.final_grade) if card else f"not scored: {_why_not(r.error)}",
-            "Grade rests on rules not read in ESMO's form": ("yes" if card.uses_unconfirmed_rules else "no") if card else MISSING,
+            "Final grade": str(card.final_grade) if card else "not scored (see the next table)",
+            "Rests on unconfirmed rules": ("yes" if card.uses_unconfirmed_rules else "no") if card else MISSING,
         })
     return pd.DataFrame(rows)
 
 
 def criteria_table(results: list[Bolero2Score]) -> pd.DataFrame:
-    """Every PFS criterion of the sheet applied, met or not, with the figures read and where each was printed."""
+    """Every PFS criterion of the sheet applied, met or not, with the figures checked and where they were printed."""
     rows = []
     for r in results:
         if r.scorecard is None:
             continue
         card = r.scorecard
-        inputs = card.inputs
-        read = (f"HR {_value(inputs.hazard_ratio.estimate)} ({_value(inputs.hazard_ratio.ci_low)} to "
-                f"{_value(inputs.hazard_ratio.ci_high)}): {inputs.hazard_ratio.source}; medians {_value(inputs.medians.experimental)} vs "
-                f"{_value(inputs.medians.control)} months: {inputs.medians.source}")
+        sources = " and ".join(dict.fromkeys([card.inputs.hazard_ratio.source, card.inputs.medians.source]))
         for check in card.preliminary.checks:
+            gives = check.rule_id == card.preliminary.rule.rule_id
             rows.append({
                 "Analysis": analysis_label(r.cut, r.assessment), "Criterion (grade)": f"{check.wording} (grade {check.grade})",
-                "Figures checked": "; ".join(_condition(c) for c in check.conditions), "Met": "yes" if check.met else "no",
-                "Gives the grade": "yes" if check.rule_id == card.preliminary.rule.rule_id else "",
-                "Figures read from": read, "Rule's standing": _standing(check.confirmed_from),
+                "Figures checked": "; ".join(_condition(c) for c in check.conditions),
+                "Met": ("yes, gives the grade" if gives else "yes") if check.met else "no",
+                "Figures printed in": sources, "Rule's standing": _standing(check.confirmed_from),
             })
     return pd.DataFrame(rows)
 
 
 def adjustments_table(results: list[Bolero2Score]) -> pd.DataFrame:
-    """Each adjustment of form 2b in order: the rule text, the findings read, applied or not, the grade either way."""
+    """Each adjustment of form 2b in order: the rule text, the findings checked, applied or not, the grade either way."""
     rows = []
     for r in results:
         if r.scorecard is None:
             continue
         for step in r.scorecard.adjustments:
-            if_applied = MISSING if step.grade_if_applied is None else str(step.grade_if_applied)
+            decided = {"judgement": "a recorded judgement", "data": "the data"}.get(step.basis, step.basis)
             rows.append({
-                "Analysis": analysis_label(r.cut, r.assessment), "Adjustment": EFFECT_TEXT[step.effect], "Rule text": step.wording,
+                "Analysis": analysis_label(r.cut, r.assessment),
+                "Rule text (standing)": f"{step.wording} ({_standing(step.confirmed_from)})",
                 "Findings checked": "; ".join(_condition(c) for c in step.conditions),
-                "Figures behind them": "; ".join(f"{f.name}: {f.printed} ({f.source})" for f in step.figures) or MISSING,
-                "Decided by": {"judgement": "a recorded judgement", "data": "the data"}.get(step.basis, step.basis),
-                "Applied": "yes" if step.applies else "no", "Grade before": str(step.grade_before),
-                "Grade if applied": if_applied, "Grade if not": str(step.grade_if_not_applied), "Grade after": str(step.grade_after),
-                "Rule's standing": _standing(step.confirmed_from),
+                "Applied": f"{'yes' if step.applies else 'no'} (decided by {decided})", "Grade": _grade_summary(step),
             })
     return pd.DataFrame(rows)
 
 
+def findings_table(results: list[Bolero2Score]) -> pd.DataFrame:
+    """The figures behind the adjustments (quality of life, toxicity, overall survival) with where each was printed, per data cut."""
+    rows, seen = [], set()
+    for r in results:
+        if r.scorecard is None:
+            continue
+        inputs = r.scorecard.inputs
+        for finding, found in (("quality of life", inputs.qol), ("toxicity", inputs.toxicity), ("overall survival", inputs.os)):
+            for figure in (found.figures if found else ()):
+                key = (r.cut, finding, figure)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append({"Data cut": r.cut, "Finding": finding, "Figure": figure.name, "As printed (derived)": figure.printed,
+                             "Source": figure.source})
+    return pd.DataFrame(rows)
+
+
 def judgements_table(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """The judgements taken, why, who could disagree, and the final grade under each answer."""
-    return pd.DataFrame({
-        "Judgement": outcomes["question"], "Answer taken": outcomes["answer"].map({True: "yes", False: "no"}),
-        "Reason": outcomes["reason"], "Who could disagree": outcomes["who_could_disagree"], "What changes": outcomes["what_changes"],
-        "Analysis": [analysis_label(c, a) for c, a in zip(outcomes["cut"], outcomes["assessment"])],
-        "Final grade if yes": outcomes["grade_if_yes"].astype(str), "Final grade if no": outcomes["grade_if_no"].astype(str),
-    })
+    """The judgements taken, why, who could disagree and what changes, and the final grade under each answer."""
+    def grades(group: pd.DataFrame, column: str) -> str:
+        return "; ".join(f"{g} ({c}, {a})" for g, c, a in zip(group[column], group["cut"], group["assessment"]))
+
+    rows = []
+    for _, group in outcomes.groupby("judgement_id", sort=False):
+        first = group.iloc[0]
+        rows.append({"Judgement": first["question"], "Answer taken": "yes" if first["answer"] else "no", "Reason": first["reason"],
+                     "Who could disagree, and what changes": f"{first['who_could_disagree']} {first['what_changes']}",
+                     "Final grade if yes": grades(group, "grade_if_yes"), "Final grade if no": grades(group, "grade_if_no")})
+    return pd.DataFrame(rows)
 
 
 ESMO_REASON = (
