@@ -1,26 +1,27 @@
-"""BOLERO-2: inputs from the pfs table, findings built from the seeds' sentences (quoted), scorecards per cut.
+"""BOLERO-2: inputs from the pfs table, findings read from the data tables (bolero_evidence.mcbs.findings), scorecards per cut.
 
-The QoL, toxicity and OS tables are being added by another issue; until they are, the findings are built here
-from the sentences of the NEJM 2011 paper and the 2014 review, and a test checks that every quoted sentence is
-in its seed.
+The findings were first built here by hand from the sentences quoted below; they are now read from the
+quality_of_life, finding, adverse_events and exposure tables. The tests check the module's findings against
+those sentences (every quoted sentence is in its seed, and the figures the findings print are the sentences'),
+and that a change in the data or in a recorded judgement changes the grade.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from bolero_evidence.data import load_tables
 from bolero_evidence.data.provenance import fold_whitespace, read_seed
-from bolero_evidence.mcbs import (
-    ESMO_ANALYSIS,
-    Figure,
-    Judgement,
-    MissingInputError,
-    OsFinding,
-    QolFinding,
-    ToxicityFinding,
-    bolero2_inputs,
-    bolero2_scorecards,
+from bolero_evidence.mcbs import ESMO_ANALYSIS, MissingInputError, bolero2_inputs, bolero2_scorecards
+from bolero_evidence.mcbs.findings import (
+    JudgementTableError,
+    bolero2_findings,
+    judgement_outcomes,
+    load_judgements,
+    score_bolero2,
+    with_answer,
 )
 
 NEJM, REVIEW = "003_47ceb6856ae0d802.txt", "004_e5b7ac3fa1a98ba6.txt"
@@ -46,54 +47,6 @@ TOXICITY_NEJM_QUOTES = (
 )
 OS_NEJM_QUOTE = ("Overall survival results were immature at the time of the interim analysis, with a total of 83 deaths: 10.7% of "
                  "patients in the combination-therapy group and 13.0% of those in the exemestane-alone group died.")
-
-QOL_QUESTION = "Does the QoL evidence show a statistically significant improvement or delay in deterioration of QoL?"
-
-
-def qol_review() -> QolFinding:
-    """Later QoL analysis (review 2014): significant delay at the prospectively defined 5% threshold, not at 10 points."""
-    return QolFinding(
-        assessed=True,
-        improved=Judgement(QOL_QUESTION, True,
-                           "the prospectively evaluated analysis (definitive deterioration = 5% decrease in the global QoL score) "
-                           "shows a significant delay, 8.3 vs 5.8 months, HR 0.74, P=0.0084; the sensitivity analysis at a "
-                           "10-point minimal important difference does not (HR 0.80, P=0.1017): if the scale requires the latter, "
-                           "the answer is No (mTOR review 2014, citing Burris et al.)"),
-        figures=(Figure("time to definitive deterioration of QoL (5% threshold)", "8.3 vs 5.8 months (HR 0.74; P=0.0084)",
-                        "mTOR review 2014, Everolimus, quality of life paragraph"),
-                 Figure("time to definitive deterioration of QoL (10-point threshold)", "11.7 vs 8.4 months (HR 0.80; P=0.1017)",
-                        "mTOR review 2014, Everolimus, quality of life paragraph")))
-
-
-def qol_nejm_interim() -> QolFinding:
-    """Interim QoL statement (NEJM 2011): no statistical difference in time to deterioration (>= 5%)."""
-    return QolFinding(
-        assessed=True,
-        improved=Judgement(QOL_QUESTION, False, "time to deterioration of QoL (>=5%) not statistically different (NEJM 2011, "
-                                                "Results; data not shown)"),
-        figures=(Figure("time to deterioration of QoL (>=5%)", "not statistically different (data not shown)", "NEJM 2011, Results"),))
-
-
-def toxicity_nejm() -> ToxicityFinding:
-    """Safety at the interim analysis (NEJM 2011): the judgements the form asks for, with their reasons."""
-    return ToxicityFinding(
-        incremental=Judgement(
-            "Is everolimus associated with one or more statistically significantly increased incremental toxicities "
-            "(impacting daily well-being)?", True,
-            "grade 3-4 stomatitis 8% vs 1%, and everolimus discontinued for adverse events in 19% vs 4% on placebo (NEJM 2011, "
-            "abstract and Results); no significance test is printed, and that stomatitis impairs daily well-being is a "
-            "clinical judgement"),
-        less=Judgement("Does everolimus cause statistically significantly fewer grade 3-4 toxicities?", False,
-                       "every grade 3-4 event listed is more frequent with everolimus (NEJM 2011, Table 2)"),
-        figures=(Figure("grade 3-4 stomatitis", "8% vs 1%", "NEJM 2011, abstract"),
-                 Figure("discontinuation of everolimus/placebo for adverse events", "19% vs 4%", "NEJM 2011, Results, Safety")))
-
-
-def os_nejm_interim() -> OsFinding:
-    """OS at the interim analysis (NEJM 2011): immature, not significantly improved."""
-    return OsFinding(mature=False, significant_improvement=False,
-                     figures=(Figure("deaths at the interim analysis", "83 (10.7% vs 13.0%); immature", "NEJM 2011, Results"),))
-
 
 @pytest.fixture(scope="module")
 def tables():
@@ -122,8 +75,84 @@ def test_inputs_are_read_from_the_pfs_table(tables):
     assert final_local.hazard_ratio.ci_low is None
 
 
+def _by_cut(results):
+    return {(r.cut, r.assessment): r for r in results}
+
+
+def _printed(finding):
+    return {f.name: f.printed for f in finding.figures}
+
+
+def test_qol_finding_is_the_review_sentences(tables):
+    qol = bolero2_findings(tables, "interim").qol
+    printed = _printed(qol)
+    # The review's sentences (QOL_REVIEW_QUOTES) print these figures; the finding must show them as printed.
+    assert printed["time to definitive deterioration of QoL (prospectively defined, 5% decrease)"] \
+        == "8.3 vs 5.8 months (HR 0.74; P=0.0084)"
+    assert printed["time to definitive deterioration of QoL (sensitivity analysis, 10-point decrease)"] \
+        == "11.7 vs 8.4 months (HR 0.80; P=0.1017)"
+    assert "8.3 months in the combined treatment arm versus 5.8 months in the control arm (HR 0.74; P=0.0084)" in QOL_REVIEW_QUOTES[1]
+    assert "11.7 months versus 8.4 months in the control arm (HR 0.80; P=0.1017)" in QOL_REVIEW_QUOTES[2]
+    # The NEJM's interim statement (QOL_NEJM_QUOTE) is shown too, as a verbal finding.
+    assert printed["time to deterioration of QoL (≥5%), interim analysis"].startswith("not statistically different")
+    assert "were not statistically different" in QOL_NEJM_QUOTE
+    # Judgement taken: the prospectively defined analysis counts, and P=0.0084 < 0.05.
+    assert qol.assessed and qol.improved.answer and not qol.no_difference
+
+
+def test_qol_finding_follows_the_data_not_a_fixed_answer(tables):
+    # The case that must fail with a hand-built finding: the review's P changed to 0.06 makes QoL not improved.
+    changed = dict(tables)
+    qol = tables["quality_of_life"].copy()
+    qol.loc[(qol["trial"] == "bolero2") & (qol["analysis"] == "primary") & (qol["statistic"] == "p_value"), ["value", "printed"]] \
+        = [0.06, "P=0.06"]
+    changed["quality_of_life"] = qol
+    assert not bolero2_findings(changed, "interim").qol.improved.answer
+    card = _by_cut(score_bolero2(changed))["interim", "local"].scorecard
+    assert [s.rule_id for s in card.adjustments if s.applies] == ["2b_tox_down", "2b_qol_down"]
+
+
+def test_toxicity_finding_is_the_nejm_figures(tables):
+    tox = bolero2_findings(tables, "interim").toxicity
+    printed = _printed(tox)
+    # TOXICITY_NEJM_QUOTES: grade 3-4 stomatitis 8% vs 1% (Table 2: grade 3 8 and 1, grade 4 0 and 0); stopped for AEs 19% vs 4%.
+    assert printed["grade 3-4 stomatitis (grade 3/grade 4, %)"].startswith("8/0 vs 1/0")
+    assert printed["everolimus or placebo stopped for adverse events"].startswith("19% vs 4%")
+    assert "stomatitis (8% in the everolimus-plus-exemestane group vs. 1%" in TOXICITY_NEJM_QUOTES[0]
+    assert "because of adverse events (19% vs. 4%)" in TOXICITY_NEJM_QUOTES[1]
+    # Stomatitis' 95% risk-difference interval (over every count 8% and 1% allow) lies above zero: significantly increased.
+    assert "stomatitis" in tox.incremental.reason and tox.incremental.answer
+    assert not tox.less.answer and tox.less.by == "the data"
+
+
+def test_os_finding_is_the_nejm_statement(tables):
+    os = bolero2_findings(tables, "interim").os
+    assert not os.mature and not os.significant_improvement
+    shown = {(f.name, f.printed, f.source) for f in os.figures}
+    assert ("overall survival", "'immature'", "NEJM 2011, Results, Efficacy, paragraph 2") in shown
+    assert "immature" in OS_NEJM_QUOTE
+    # OS_NEJM_QUOTE: "10.7% of patients in the combination-therapy group and 13.0% of those in the exemestane-alone group died".
+    assert ("deaths, everolimus vs placebo (share of arm)", "10.7% vs 13.0%", "NEJM 2011, Results, Efficacy, paragraph 2") in shown
+    final = bolero2_findings(tables, "final").os
+    assert not final.significant_improvement  # the review: "not yet statistically significant"
+
+
+def test_os_claim_of_improvement_would_trigger_the_rescoring(tables):
+    # The case that must fail if OS were not read from the data: a claim of significant OS improvement at the interim cut.
+    changed = dict(tables)
+    finding = tables["finding"].copy()
+    finding.loc[(finding["trial"] == "bolero2") & (finding["endpoint"] == "overall_survival") & (finding["data_cut"] == "interim"),
+                "claim"] = "statistically_significant"
+    changed["finding"] = finding
+    assert bolero2_findings(changed, "interim").os.significant_improvement
+    result = _by_cut(score_bolero2(changed))["interim", "local"]
+    # Form 2b says to rescore on form 2a, which needs the OS hazard ratio and medians: none is printed, so no grade.
+    assert result.scorecard is None and isinstance(result.error, MissingInputError)
+    assert "OS hazard ratio and medians are not given" in str(result.error)
+
+
 def test_final_cut_is_not_scored_and_says_which_figure_is_missing(tables):
-    results = {(r.cut, r.assessment): r for r in bolero2_scorecards(tables, qol_review(), toxicity_nejm(), os_nejm_interim())}
+    results = _by_cut(score_bolero2(tables))
     for assessment in ("local", "central"):
         result = results["final", assessment]
         assert result.scorecard is None and isinstance(result.error, MissingInputError)
@@ -131,15 +160,13 @@ def test_final_cut_is_not_scored_and_says_which_figure_is_missing(tables):
 
 
 def test_esmo_analysis_is_interim_local(tables):
-    results = bolero2_scorecards(tables)
+    results = score_bolero2(tables)
     assert [(r.cut, r.assessment) for r in results if r.esmo_analysis] == [ESMO_ANALYSIS] == [("interim", "local")]
 
 
 @pytest.mark.parametrize("assessment", ["local", "central"])
-def test_interim_scorecards_with_the_review_qol(tables, assessment):
-    result = next(r for r in bolero2_scorecards(tables, qol_review(), toxicity_nejm(), os_nejm_interim())
-                  if (r.cut, r.assessment) == ("interim", assessment))
-    card = result.scorecard
+def test_interim_scorecards_with_the_recorded_judgements(tables, assessment):
+    card = _by_cut(score_bolero2(tables))["interim", assessment].scorecard
     # Control median 2.8 (local) / 4.1 (central) <= 6 months; CI lower limit 0.35 / 0.27 <= 0.65; gain 4.1 / 6.5 >= 1.5.
     assert card.preliminary.sheet == "median PFS with standard treatment ≤6 months"
     assert card.preliminary.grade == 3 and card.preliminary.confirmed
@@ -154,14 +181,48 @@ def test_interim_scorecards_with_the_review_qol(tables, assessment):
 
 
 def test_interim_local_with_the_interim_qol_statement(tables):
-    # With the NEJM interim statement (QoL not different) instead of the later analysis, both downgrades apply.
-    card = next(r.scorecard for r in bolero2_scorecards(tables, qol_nejm_interim(), toxicity_nejm(), os_nejm_interim())
-                if r.esmo_analysis)
+    # A panel taking the NEJM interim statement (QoL not different) instead of the review's analysis: both downgrades apply.
+    judgements = with_answer(load_judgements(), "qol_prospective_analysis", False)
+    card = next(r.scorecard for r in score_bolero2(tables, judgements) if r.esmo_analysis)
     assert [s.rule_id for s in card.adjustments if s.applies] == ["2b_tox_down", "2b_qol_down"]
     assert card.final_grade == 1
+
+
+def test_judgement_outcomes_show_both_answers(tables):
+    outcomes = judgement_outcomes(tables).set_index(["judgement_id", "cut", "assessment"])
+    qol = outcomes.loc["qol_prospective_analysis", "interim", "local"]
+    assert (qol["answer"], qol["grade_if_yes"], qol["grade_if_no"], qol["grade_taken"]) == (True, 3, 1, 3)
+    tox = outcomes.loc["toxicity_impacts_wellbeing", "interim", "local"]
+    assert (tox["answer"], tox["grade_if_yes"], tox["grade_if_no"]) == (True, 3, 4)
+    assert set(outcomes.index.get_level_values("cut")) == {"interim"}  # the final cut has no grade
 
 
 def test_without_findings_only_the_preliminary_grade_is_given(tables):
     card = next(r.scorecard for r in bolero2_scorecards(tables) if r.esmo_analysis)
     assert card.final_grade == card.preliminary.grade == 3
     assert all(s.basis == "no finding given" for s in card.adjustments)
+
+
+def _write(path, rows):
+    header = "judgement_id,question,answer,reason,by,who_could_disagree,what_changes\n"
+    path.write_text(header + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+GOOD = [["qol_prospective_analysis", "q", "yes", "r", "b", "w", "c"], ["toxicity_impacts_wellbeing", "q", "no", "r", "b", "w", "c"]]
+
+
+def test_judgements_table_reads_answers(tmp_path):
+    judgements = load_judgements(_write(tmp_path / "j.csv", GOOD))
+    assert judgements["qol_prospective_analysis"].answer and not judgements["toxicity_impacts_wellbeing"].answer
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([GOOD[0][:2] + ["maybe"] + GOOD[0][3:], GOOD[1]], "row 2, column 'answer': got 'maybe'; expected 'yes' or 'no'"),
+    ([GOOD[0]], "no row for judgement(s) ['toxicity_impacts_wellbeing']"),
+    ([GOOD[0], GOOD[1], ["qol_typo"] + GOOD[0][1:]], "row 4, column 'judgement_id': got 'qol_typo'"),
+    ([GOOD[0], GOOD[1][:3] + [""] + GOOD[1][4:]], "row 3, column 'reason': empty"),
+])
+def test_bad_judgements_table_gives_a_clear_message(tmp_path, rows, message):
+    with pytest.raises(JudgementTableError, match=re.escape(message)):
+        load_judgements(_write(tmp_path / "j.csv", rows))

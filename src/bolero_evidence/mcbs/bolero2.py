@@ -146,7 +146,7 @@ def bolero2_inputs(tables: dict[str, pd.DataFrame], qol: QolFinding | None = Non
         if all(v is None for v in (hr, low, high, experimental, control)):
             continue
         label = f"BOLERO-2, {cut} analysis, {assessment} assessment"
-        hr_where = hr_source or low_source or f"no hazard ratio printed for the {cut} cut, {assessment} assessment, in the pfs table"
+        hr_where = hr_source or low_source or f"no source in the data prints a hazard ratio for the {cut} analysis, {assessment} assessment"
         medians_where = exp_source if exp_source == control_source else f"{exp_source}; {control_source}"
         inputs = McbsInputs("PFS", HazardRatio(hr, low, high, source=hr_where), Medians(experimental, control, source=medians_where),
                             qol=qol, toxicity=toxicity, os=os, label=label)
