@@ -181,7 +181,7 @@ MUTATIONS = [
     Mutation("primary-key-missing-field", _primary_key_missing_field,
              ("datapackage.json, column 'resources[2] (pfs).schema.primaryKey': got 'analysis'; expected a field of pfs",)),
     Mutation("empty-count-printed-nr", _empty_count_printed_nr,
-             ("pfs.csv, row 2, column 'value': got ''; expected a value for data_cut=interim, assessment=local, arm=everolimus, statistic=events_n",)),
+             ("pfs.csv, row 2, column 'value': got ''; expected a value for data_cut=interim, assessment=local, arm=everolimus, statistic=events_n, source_id=nejm_2011, required by 02-pfs-gains 05-interim-boundaries",)),
     Mutation("table-reduced-to-header", _header_only,
              ("pfs_subgroups.csv: got 'the header only'; expected at least one data row",)),
     Mutation("required-row-deleted", _delete_required_row,

@@ -105,6 +105,7 @@ def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
     list of Problem
     """
     problems: list[Problem] = []
+    empty: dict[tuple, tuple[str, list[str]]] = {}
     figures = figures if figures is not None else required_figures()
     # Plain records, not pandas masks: some 300 figures over a few hundred rows each take milliseconds this way.
     records = {name: tables[name].to_dict("index") for name in {f.table for f in figures} if name in tables}
@@ -131,6 +132,8 @@ def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
         if figure.needs:
             for index, record in rows:
                 if pd.isna(record[figure.needs]):
-                    problems.append(Problem(path, int(index) + 2, figure.needs, "",
-                                            f"a {figure.needs} for {figure.describe()}, required by {figure.analyses}"))
+                    # The same cell may be needed under a stated and an attributed key: one problem, every analysis named.
+                    empty.setdefault((path, int(index) + 2, figure.needs), (figure.describe(), []))[1].extend(figure.analyses.split())
+    for (path, line, column), (key, analyses) in empty.items():
+        problems.append(Problem(path, line, column, "", f"a {column} for {key}, required by {' '.join(sorted(set(analyses)))}"))
     return problems
