@@ -85,3 +85,38 @@ def quarto_build(quarto, seeds, tmp_path_factory):
     lines: list[str] = []
     result = build(project, seeds=seeds, use_quarto=True, progress=lines.append)
     return project, result
+
+
+def edit_descriptor(data_dir: Path, change) -> None:
+    """Rewrite ``datapackage.json`` with ``change(descriptor)`` applied (it edits in place or returns a replacement)."""
+    import json
+
+    path = data_dir / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    replaced = change(descriptor)
+    path.write_text(json.dumps(descriptor if replaced is None else replaced, indent=2), encoding="utf-8")
+
+
+def resource_of(descriptor: dict, name: str) -> dict:
+    """The resource called ``name`` of a parsed descriptor."""
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def delete_lines(data_dir: Path, table: str, *lines: int) -> None:
+    """Remove rows of ``table`` by line number (the header is line 1)."""
+    path = data_dir / f"{table}.csv"
+    kept = [text for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(keepends=True), start=1) if number not in lines]
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its size and modification time: compared before and after to show nothing was written."""
+    return {str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="session")
+def pristine_copy(tmp_path_factory):
+    """One unbroken copy of data/ per test run (and per worker), copied again by each test that breaks it."""
+    target = tmp_path_factory.mktemp("pristine") / "data"
+    shutil.copytree(DATA, target)
+    return target

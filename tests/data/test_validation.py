@@ -263,3 +263,41 @@ def test_synonym_label_that_does_not_occur_in_its_table(data_copy):
 def test_biomarker_statistic_outside_the_allowed_set(data_copy):
     edit_cell(data_copy, "biomarkers", 2, "statistic", "odds")
     assert "biomarkers.csv, row 2, column 'statistic': got 'odds'" in _problems(data_copy)
+
+
+# ---------------------------------------------------------------- a quote locates its figure
+def test_a_quote_cut_down_to_its_figure_locates_nothing(data_copy, seeds):
+    line = find_line(data_copy, "pfs", statistic="hr", source_id="nejm_2011", assessment="local",
+                     locator="Table 3, Local assessment, Progression-free survival, Hazard Ratio")
+    edit_cell(data_copy, "pfs", line, "quote", "0.43")
+    messages = "\n".join(map(str, check_provenance(load_tables(data_copy), data_copy, seeds)))
+    assert (f"pfs.csv, row {line}, column 'quote': got '0.43'; expected a quote that locates its figure: at least 8 characters and 3 words, "
+            "with a word besides the figure (found 4 characters, 1 word, no label word)") in messages
+
+
+def test_a_quote_the_seed_prints_twice_locates_no_one_place(data_copy, seeds):
+    line = find_line(data_copy, "adverse_events", term="anemia", grade="3-4", arm="everolimus", source_id="nejm_2011")
+    edit_cell(data_copy, "adverse_events", line, "quote", "anemia (6% vs. <1%)")
+    messages = "\n".join(map(str, check_provenance(load_tables(data_copy), data_copy, seeds)))
+    assert (f"adverse_events.csv, row {line}, column 'quote': got 'anemia (6% vs. <1%)'; expected a quote that occurs once in its seed, "
+            "so it locates one place (it occurs 2 times: lengthen it verbatim)") in messages
+
+
+def test_locator_rule_on_its_own():
+    from bolero_evidence.data.provenance import locator_problem
+
+    seed = "Median 6.9 2.8 and the hazard ratio 0.43 (0.35-0.54); later 0.43 again."
+    assert locator_problem("Median 6.9 2.8", "6.9", seed) is None
+    assert locator_problem("0.43", "0.43", seed) is not None
+    assert locator_problem("0.43 again.", "0.43", seed) is not None  # 2 words
+    assert locator_problem("the hazard ratio 0.43", "0.43", seed) is None
+
+
+def test_a_message_never_reads_expected_expected_nor_echoes_a_runaway_value():
+    from pathlib import Path
+
+    from bolero_evidence.data.errors import Problem
+
+    assert str(Problem(Path("x.csv"), 2, "a", "b", "expected a number")) == "x.csv, row 2, column 'a': got 'b'; expected a number"
+    long = str(Problem(Path("x.csv"), 2, "a", "y" * 10_000, "a short cell"))
+    assert len(long) < 400 and "(10,002 characters)" in long

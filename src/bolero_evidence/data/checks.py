@@ -95,12 +95,14 @@ def _count_percent_problems(frame: pd.DataFrame, path: Path, dims: list[str], co
         for index, count in counts.iterrows():
             population = population_of(count)
             n = sizes.get(population, {}).get(count["arm"])
-            if n is None:
-                continue
+            if n is None or pd.isna(count["value"]):
+                continue  # a count printed NR: nothing to compare (a figure an analysis needs is checked in required.py)
             if count["value"] > n:
                 yield Problem(path, _line(index), "value", count["value"],
                               f"a count no larger than the arm's N ({n}, {population})")
             for p_index, pct in pcts.iterrows():
+                if pd.isna(pct["value"]):
+                    continue
                 implied = 100 * count["value"] / n
                 slack = _half_unit(pct["printed"]) + 1e-9
                 if pct["qualifier"] == "lt":
@@ -120,7 +122,12 @@ def _arms_add_up(frame: pd.DataFrame, path: Path, dims: list[str], stat_col: str
         if not {"all", "everolimus", "placebo"} <= by_arm.keys():
             continue
         total = by_arm["all"].iloc[0]
-        parts = by_arm["everolimus"]["value"].iloc[0] + by_arm["placebo"]["value"].iloc[0]
+        values = [total["value"], by_arm["everolimus"]["value"].iloc[0], by_arm["placebo"]["value"].iloc[0]]
+        if any(pd.isna(v) for v in values):
+            yield Problem(path, _line(total.name), "value", total["printed"],
+                          "a number for the total and for each arm, so that the arms can be added up")
+            continue
+        parts = values[1] + values[2]
         if total["value"] != parts:
             yield Problem(path, _line(total.name), "value", total["value"],
                           f"the sum of the arms, {parts:g}")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 __all__ = ["DataValidationError", "Problem"]
 
+_LONGEST_VALUE = 300
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -40,8 +42,13 @@ class Problem:
         if self.column is not None:
             where.append(f"column {self.column!r}")
         value = self.value.item() if hasattr(self.value, "item") else self.value  # numpy scalar -> Python
-        got = "" if value is None else f"got {value!r}; "
-        return f"{', '.join(where)}: {got}expected {self.expected}"
+        shown = repr(value)
+        if len(shown) > _LONGEST_VALUE:  # a runaway cell is named, not echoed
+            shown = f"{shown[:_LONGEST_VALUE]}… ({len(shown):,} characters)"
+        got = "" if value is None else f"got {shown}; "
+        # Some library messages start with "expected" themselves: never "expected expected ...".
+        expected = self.expected[len("expected "):] if self.expected.lower().startswith("expected ") else self.expected
+        return f"{', '.join(where)}: {got}expected {expected}"
 
 
 class DataValidationError(ValueError):

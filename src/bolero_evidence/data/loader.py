@@ -9,13 +9,22 @@ returned:
 2. row checks: the printed form agrees with the typed value and qualifier,
    units fit their range;
 3. cross-table checks (:mod:`bolero_evidence.data.checks`): intervals
-   bracket estimates, counts agree with percentages and N, arms add up.
+   bracket estimates, counts agree with percentages and N, arms add up;
+   no figure of a quote claimed by more rows than the quote prints it
+   (:mod:`bolero_evidence.data.quotes`); every figure an analysis picks is
+   there, once (:mod:`bolero_evidence.data.required`).
+
+Before them, :mod:`bolero_evidence.data.structure` checks the descriptor's
+shape (the tables and columns the code reads, safe resource paths) and each
+file as a file (regular, inside ``data/``, UTF-8, header as declared, within
+the size limits), so no bad input reaches the code below as a traceback.
 
 Nothing is returned until all three pass.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -29,6 +38,9 @@ from ..paths import find_project
 from .checks import cross_table_problems
 from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
+from .quotes import quote_claim_problems
+from .required import required_figure_problems
+from .structure import descriptor_problems, file_problems
 
 __all__ = ["EVERY_TABLE", "INFERENCE_COLUMNS", "PROVENANCE_COLUMNS", "VALUE_COLUMNS", "Tables", "default_data_dir", "load_tables",
            "read_tables", "schema_dimensions"]
@@ -53,12 +65,18 @@ def default_data_dir() -> Path:
 
 def _descriptor(data_dir: Path) -> dict:
     path = data_dir / "datapackage.json"
-    if not path.is_file():
-        raise DataValidationError([Problem(path, None, None, None, "the data package descriptor")])
+    if path.is_symlink() or not path.is_file():
+        raise DataValidationError([Problem(path, None, None, None, "the data package descriptor, a regular file")])
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise DataValidationError([Problem(path, error.lineno, None, error.msg, "valid JSON")]) from None
+    except UnicodeDecodeError as error:
+        raise DataValidationError([Problem(path, None, None, error.object[error.start:error.start + 8], "UTF-8 text")]) from None
+    problems = descriptor_problems(descriptor, path)
+    if problems:
+        raise DataValidationError(problems)
+    return descriptor
 
 
 def schema_dimensions(descriptor: dict, name: str) -> list[str]:
@@ -71,15 +89,47 @@ def schema_dimensions(descriptor: dict, name: str) -> list[str]:
 def _frictionless_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
     problems: list[Problem] = []
     for resource in descriptor["resources"]:
-        if not (data_dir / resource["path"]).is_file():
-            problems.append(Problem(data_dir / resource["path"], None, None, None,
-                                    f"the CSV file of resource {resource['name']!r} named in datapackage.json"))
+        problems += file_problems(data_dir, resource)
     if problems:
         return problems
+    # Frictionless is the slow pass; a resource is validated again only when its descriptor, its file or a
+    # table its foreign keys name changed (a broken copy of data/ re-validates the broken table alone).
+    keys = {r["name"]: _resource_key(data_dir, descriptor, r) for r in descriptor["resources"]}
+    stale = [r for r in descriptor["resources"] if keys[r["name"]] not in _FRICTIONLESS_CACHE]
+    if stale:
+        needed = {r["name"] for r in stale} | {_reference(f, r["name"]) for r in stale for f in r["schema"].get("foreignKeys", [])}
+        subset = dict(descriptor, resources=[r for r in descriptor["resources"] if r["name"] in needed])
+        found = _frictionless_report(data_dir, subset)
+        for r in stale:
+            if len(_FRICTIONLESS_CACHE) > 256:
+                _FRICTIONLESS_CACHE.clear()
+            _FRICTIONLESS_CACHE[keys[r["name"]]] = [(p.row, p.column, p.value, p.expected) for p in found.get(r["path"], [])]
+    for r in descriptor["resources"]:
+        problems += [Problem(data_dir / r["path"], *cached) for cached in _FRICTIONLESS_CACHE[keys[r["name"]]]]
+    return problems
+
+
+_FRICTIONLESS_CACHE: dict[tuple, list[tuple]] = {}
+
+
+def _reference(foreign_key: dict, own: str) -> str:
+    return foreign_key.get("reference", {}).get("resource") or own
+
+
+def _resource_key(data_dir: Path, descriptor: dict, resource: dict) -> tuple:
+    named = {r["name"]: r for r in descriptor["resources"]}
+    involved = [resource] + [named[_reference(f, resource["name"])] for f in resource["schema"].get("foreignKeys", [])]
+    return tuple((json.dumps(r, sort_keys=True), hashlib.sha256((data_dir / r["path"]).read_bytes()).hexdigest()) for r in involved)
+
+
+def _frictionless_report(data_dir: Path, descriptor: dict) -> dict[str, list[Problem]]:
+    """Frictionless's problems per resource path."""
+    problems: dict[str, list[Problem]] = {}
     package = frictionless.Package(descriptor, basepath=str(data_dir))
     report = package.validate()
     for task in report.tasks:
         path = data_dir / Path(task.place).name
+        listed = problems.setdefault(Path(task.place).name, [])
         for error in task.errors:
             row = getattr(error, "row_number", None)
             column = getattr(error, "field_name", None) or None
@@ -100,10 +150,15 @@ def _frictionless_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
                 keys = _primary_key(descriptor, task.name)
                 cell = "(whole row)"
                 expected = f"a unique combination of {', '.join(keys)} (primary key): {error.note.replace('row at position', 'row')}"
-            elif error.type in {"extra-cell", "missing-cell", "blank-row", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label"}:
+            elif error.type in {"extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label"}:
+                # Header problems: the header text found (not "(empty)"), and the header the schema declares.
+                expected = f"no {error.title.lower()}" + (f" ({error.note})" if error.note else "")
+                cell = getattr(error, "label", None) or cell or "(no header)"
+                row = 1
+            elif error.type in {"extra-cell", "missing-cell", "blank-row"}:
                 expected = f"no {error.title.lower()}" + (f" ({error.note})" if error.note else "")
                 cell = cell if cell not in (None, "") else "(empty)"
-            problems.append(Problem(path, row, column, cell, expected))
+            listed.append(Problem(path, row, column, cell, expected))
     return problems
 
 
@@ -239,6 +294,8 @@ def _load_tables_cached(data_dir: Path, _fingerprint: tuple) -> Tables:
     if problems:
         raise DataValidationError(problems)
     problems.extend(cross_table_problems(tables, data_dir))
+    problems.extend(quote_claim_problems(tables, data_dir))
+    problems.extend(required_figure_problems(tables, data_dir))
     if problems:
         raise DataValidationError(problems)
     return tables

@@ -1,0 +1,139 @@
+"""The figures the analyses need, checked at validation.
+
+Each analysis module of :mod:`bolero_evidence.derived` picks printed figures
+by their keys (``pick(pfs, data_cut="interim", arm="everolimus", ...)``). A
+figure it picks that is missing, or printed twice with different values,
+would stop a notebook with a ``LookupError`` (or a conflict) long after
+validation said the data were fine. ``required.csv`` (next to this module)
+lists those figures, one row each:
+
+``table``
+    the resource of ``data/datapackage.json``;
+``cuts``
+    ``stated``: the key's ``data_cut``/``assessment`` are matched as the
+    source states them; ``attributed``: as the analysis reads them after
+    :func:`bolero_evidence.derived.common.attribute_cuts` (an ``unstated``
+    label matched by its inferred value);
+``key``
+    ``column=value`` pairs joined by ``;``: every row that matches them is
+    the figure; those rows must exist and print one value (value and
+    qualifier), as :func:`bolero_evidence.derived.common.pick_row` demands;
+``needs``
+    a column the analysis reads from the row besides the value (``n_arm``
+    of a Table 2 row), which must then be filled in;
+``analyses``
+    the notebooks that use the figure, for the message.
+
+The list was read from the analysis modules (their ``pick``/``pick_row``
+calls; the ones wrapped in ``_optional`` are optional and not listed) by
+running every notebook's code with ``pick_row`` traced, then completed by
+reading the explicit selections (the NEJM's interim deaths that
+``derived.provenance`` splits by arm) and the cells read besides the value
+(``needs``). An analysis that starts picking a new figure must add it here.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problem
+
+__all__ = ["REQUIRED_FIGURES", "RequiredFigure", "required_figure_problems", "required_figures"]
+
+REQUIRED_FIGURES = Path(__file__).with_name("required.csv")
+_CUT_COLUMNS = {"data_cut": "data_cut_inferred", "assessment": "assessment_inferred"}
+
+
+@dataclass(frozen=True)
+class RequiredFigure:
+    """One figure an analysis picks: the rows of ``table`` matching ``key``."""
+
+    table: str
+    key: tuple[tuple[str, str], ...]
+    attributed: bool
+    needs: str | None
+    analyses: str
+
+    def describe(self) -> str:
+        """The key as ``column=value, ...`` for a message."""
+        return ", ".join(f"{column}={value}" for column, value in self.key)
+
+
+@cache
+def required_figures(path: Path = REQUIRED_FIGURES) -> tuple[RequiredFigure, ...]:
+    """The figures listed in ``required.csv``."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(
+            RequiredFigure(table=row["table"], key=tuple(tuple(pair.split("=", 1)) for pair in row["key"].split(";")),
+                           attributed=row["cuts"] == "attributed", needs=row["needs"] or None, analyses=row["analyses"])
+            for row in csv.DictReader(f))
+
+
+def _matches(record: dict, figure: RequiredFigure) -> bool:
+    for column, value in figure.key:
+        if (record[column] == value) is True:  # an empty cell (pd.NA) matches nothing
+            continue
+        inferred = _CUT_COLUMNS.get(column)
+        # derived.common.attribute_cuts: an unstated label is read as its inferred value.
+        if figure.attributed and inferred in record and (record[column] == "unstated") is True \
+                and (record[inferred] == value) is True:
+            continue
+        return False
+    return True
+
+
+def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
+                             figures: tuple[RequiredFigure, ...] | None = None) -> list[Problem]:
+    """A problem for each required figure that is missing, printed with different values, or lacks a needed cell.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The loaded tables (already valid against the schema).
+    data_dir : Path
+        Folder of the CSV files, for the file names in the messages.
+    figures : tuple of RequiredFigure, optional
+        Defaults to :func:`required_figures`.
+
+    Returns
+    -------
+    list of Problem
+    """
+    problems: list[Problem] = []
+    empty: dict[tuple, tuple[str, list[str]]] = {}
+    figures = figures if figures is not None else required_figures()
+    # Plain records, not pandas masks: some 300 figures over a few hundred rows each take milliseconds this way.
+    records = {name: tables[name].to_dict("index") for name in {f.table for f in figures} if name in tables}
+    for figure in figures:
+        path = data_dir / f"{figure.table}.csv"
+        frame = tables.get(figure.table)
+        columns = [column for column, _ in figure.key]
+        if frame is None or not set(columns) <= set(frame.columns):
+            problems.append(Problem(path, None, None, None,
+                                    f"table {figure.table!r} with columns {', '.join(columns)}, needed by {figure.analyses}"))
+            continue
+        rows = [(i, record) for i, record in records[figure.table].items() if _matches(record, figure)]
+        how = " (data cut and assessment as stated or inferred)" if figure.attributed else ""
+        if not rows:
+            problems.append(Problem(path, None, ", ".join(columns), figure.describe(),
+                                    f"a row with this key{how}: a figure required by {figure.analyses}"))
+            continue
+        values = {(None if pd.isna(r.get("value")) else float(r["value"]), r.get("qualifier")) for _, r in rows}
+        if len(values) > 1:
+            lines = ", ".join(str(int(i) + 2) for i, _ in rows)
+            printed = ", ".join(repr(r["printed"]) for _, r in rows)
+            problems.append(Problem(path, int(rows[0][0]) + 2, "value", f"{printed} (rows {lines})",
+                                    f"one value for {figure.describe()}{how}, a figure required by {figure.analyses}"))
+        if figure.needs:
+            for index, record in rows:
+                if pd.isna(record[figure.needs]):
+                    # The same cell may be needed under a stated and an attributed key: one problem, every analysis named.
+                    empty.setdefault((path, int(index) + 2, figure.needs), (figure.describe(), []))[1].extend(figure.analyses.split())
+    for (path, line, column), (key, analyses) in empty.items():
+        problems.append(Problem(path, line, column, "", f"a {column} for {key}, required by {' '.join(sorted(set(analyses)))}"))
+    return problems
