@@ -46,9 +46,10 @@ _SECTION = re.compile(r"^sec-[a-z0-9-]+$")
 REGISTER_COLUMNS = ["id", "value", "ci_low", "ci_high", "unit", "method", "inputs", "notebook", "cell", "section", "description"]
 # Structured interval fields, added after the first release: a register
 # written before them (an earlier release, a saved notebook not re-executed
-# since) reads with them empty. ``register.csv`` has them after ``ci_high``.
+# since) reads with them empty. ``register.csv`` has them last, so that the
+# columns of earlier registers keep their positions.
 INTERVAL_COLUMNS = ["interval_kind", "nnt_benefit_bound", "nnt_harm_bound"]
-REGISTER_CSV_COLUMNS = REGISTER_COLUMNS[:4] + INTERVAL_COLUMNS + REGISTER_COLUMNS[4:]
+REGISTER_CSV_COLUMNS = REGISTER_COLUMNS + INTERVAL_COLUMNS
 _OPTIONAL_COLUMNS = tuple(INTERVAL_COLUMNS)
 _NUMBER_COLUMNS = ("value", "ci_low", "ci_high", "nnt_benefit_bound", "nnt_harm_bound")
 #: Values of ``interval_kind``: empty for an ordinary interval (or none);

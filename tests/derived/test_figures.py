@@ -61,7 +61,7 @@ def test_figures_carry_the_numbers_of_the_result_frames(tables, figures):
     overall = pfs.overall_effects(tables).set_index(["assessment", "data_cut"])
     assert by_id["pfs.local.interim.median_gain"].value == overall.loc[("local", "interim"), "median_gain"]
     orr = response.objective_response(tables).set_index(["assessment", "arm"])
-    figure = by_id["orr.local.interim.everolimus"]
+    figure = by_id["orr.local.everolimus"]
     assert (figure.value, figure.ci_low, figure.ci_high) == tuple(orr.loc[("local", "everolimus"), ["estimate", "low", "high"]])
     events = safety.adverse_events(tables).set_index(["term", "grade"])
     stomatitis = events.loc[("stomatitis", "grade_3_4")]

@@ -417,9 +417,11 @@ def _cut_text(data_cut: str, inferred: bool) -> str:
 
 
 def _stem(endpoint: str, version: str, assessment: str, data_cut: str) -> str:
-    """Register id stem: ``orr.local.interim``, ``cbr.oncology_news_2011.unstated.interim``, ``deaths.final``."""
+    """Register id stem: ``orr.local`` (interim, NEJM Table 3), ``orr.unstated.final``,
+    ``cbr.oncology_news_2011.unstated.interim``, ``deaths.final``."""
     if endpoint == "orr":
-        return f"orr.{assessment}.{data_cut}"
+        # The interim figures keep their ids of the first release (the cut is the NEJM's only one).
+        return f"orr.{assessment}" if data_cut == "interim" else f"orr.{assessment}.{data_cut}"
     if endpoint == "cbr":
         return f"cbr.{version}.{assessment}.{data_cut}"
     return f"deaths.{data_cut}"
@@ -428,7 +430,8 @@ def _stem(endpoint: str, version: str, assessment: str, data_cut: str) -> str:
 def rate_figures(orr: pd.DataFrame, cbr: pd.DataFrame, final: pd.DataFrame | None = None) -> list[Figure]:
     """Register figures of the response rates (percent).
 
-    Ids ``orr.<assessment>.<cut>.<arm>``, ``cbr.<source>.<assessment>.<cut>.<arm>``
+    Ids ``orr.<assessment>.<arm>`` (interim, NEJM Table 3),
+    ``orr.<assessment>.final.<arm>``, ``cbr.<source>.<assessment>.<cut>.<arm>``
     and ``deaths.<cut>.<arm>``.
 
     Parameters
@@ -440,7 +443,7 @@ def rate_figures(orr: pd.DataFrame, cbr: pd.DataFrame, final: pd.DataFrame | Non
     figures = []
     for r in orr.itertuples():
         figures.append(Figure(
-            f"orr.{r.assessment}.interim.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
+            f"orr.{r.assessment}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
             method=method_text("rate", r.counts.is_unique), inputs=("nejm_2011",),
             description=f"Objective response, {r.assessment} assessment, interim analysis, {ARM_LABELS[r.arm]}: "
                         f"{r.counts.text()} of {r.nobs} randomised (from the printed {r.printed}%)"))

@@ -93,11 +93,11 @@ def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.Data
 
     rows.append({
         "Outcome": "Objective response, local assessment (interim analysis)",
-        "Everolimus + exemestane": _with_interval(r, "orr.local.interim.everolimus", 1, "%"),
-        "Placebo + exemestane": _with_interval(r, "orr.local.interim.placebo", 1, "%"),
-        "Absolute effect (95% CI)": _with_interval(r, "orr.local.interim.difference", 1, " percentage points"),
-        "Relative effect (95% CI)": _ratio(r, "orr.local.interim.ratio"),
-        "Source; register ids": "NEJM 2011, Table 3; orr.local.interim.{everolimus, placebo, difference, ratio}",
+        "Everolimus + exemestane": _with_interval(r, "orr.local.everolimus", 1, "%"),
+        "Placebo + exemestane": _with_interval(r, "orr.local.placebo", 1, "%"),
+        "Absolute effect (95% CI)": _with_interval(r, "orr.local.difference", 1, " percentage points"),
+        "Relative effect (95% CI)": _ratio(r, "orr.local.ratio"),
+        "Source; register ids": "NEJM 2011, Table 3; orr.local.{everolimus, placebo, difference, ratio}",
     })
 
     def safety_row(label, measure, drug, prefix, source_text):
