@@ -16,7 +16,18 @@ import pandas as pd
 import pytest
 
 from bolero_evidence.paths import Project
-from bolero_evidence.register import REGISTER_COLUMNS, REGISTER_MIME, Register, RegisterError, collect_register, read_register, register_csv
+from bolero_evidence.register import (
+    REGISTER_COLUMNS,
+    REGISTER_CSV_COLUMNS,
+    REGISTER_MIME,
+    Figure,
+    Register,
+    RegisterError,
+    collect_register,
+    read_register,
+    register_csv,
+)
+from bolero_evidence.stats.proportions import number_needed_from_difference
 from tests.conftest import DATA, ROOT
 
 PROJECT = Project(ROOT)
@@ -41,7 +52,9 @@ def test_generated_register_is_what_the_saved_notebooks_publish(collected):
 
 
 def test_register_has_its_columns_and_unique_ids(collected):
-    assert list(collected.columns) == REGISTER_COLUMNS
+    assert list(collected.columns) == REGISTER_CSV_COLUMNS
+    # The columns readers of earlier registers require come first, in their order and positions.
+    assert REGISTER_CSV_COLUMNS[:len(REGISTER_COLUMNS)] == REGISTER_COLUMNS
     assert len(collected) > 300
     assert collected["id"].is_unique
     assert collected["id"].str.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+").all()
@@ -103,3 +116,48 @@ def test_a_malformed_register_output_names_the_notebook(tmp_path):
     broken = _notebook_with(tmp_path, "03-demo.ipynb", {"notebook": "03-demo", "entries": [{"value": 1}]})
     with pytest.raises(RegisterError, match=r"03-demo.ipynb: the register output is malformed"):
         collect_register([broken])
+
+
+def test_a_number_needed_through_infinity_is_stored_in_structured_fields(tmp_path):
+    # Difference interval -2 to +8 percentage points (benefit scale): NNTB 12.5 to ∞ to NNTH 50.
+    needed = number_needed_from_difference(0.03, -0.02, 0.08, event="beneficial")
+    register = Register("01-demo")
+    register.extend([Figure.number_needed("demo.nnt", needed, method="Altman", inputs="nejm_2011", description="d")],
+                    cell="tbl-demo", section="sec-demo")
+    frame = collect_register([_notebook_with(tmp_path, "01-demo.ipynb", _published(register))])
+    row = frame.iloc[0]
+    assert row["interval_kind"] == "through_infinity"
+    assert pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
+    assert row["nnt_benefit_bound"] == pytest.approx(12.5) and row["nnt_harm_bound"] == pytest.approx(50.0)
+    assert row["value"] == pytest.approx(33.3333)
+
+
+def test_a_finite_number_needed_keeps_its_bounds_and_an_unknown_kind_is_refused():
+    needed = number_needed_from_difference(0.10, 0.05, 0.20, event="beneficial")
+    entry = Register("01-demo").extend([Figure.number_needed("demo.nnt", needed, method="m", inputs="x", description="d")],
+                                       cell="tbl-demo", section="sec-demo")[0]
+    assert (entry.interval_kind, entry.ci_low, entry.ci_high) == ("finite", 5.0, 20.0)
+    with pytest.raises(ValueError, match="interval_kind 'open' of 'demo.x' is not known"):
+        Register("01-demo").add("demo.x", 1.0, unit="patients", method="m", inputs="x", cell="tbl-demo", section="sec-demo",
+                                description="d", interval_kind="open")
+    with pytest.raises(ValueError, match="an interval through infinity has no ci_low/ci_high"):
+        Register("01-demo").add("demo.x", 1.0, unit="patients", method="m", inputs="x", cell="tbl-demo", section="sec-demo",
+                                description="d", ci_low=1.0, interval_kind="through_infinity")
+
+
+def test_significant_digits_follow_the_inputs():
+    entry = Register("01-demo").add("demo.p", 2.36189e-14, unit="p_value", method="m", inputs="x", cell="tbl-demo",
+                                    section="sec-demo", description="d", significant=1)
+    assert entry.value == 2e-14
+    with pytest.raises(ValueError, match="significant=0 of 'demo.q' is not usable"):
+        Register("01-demo").add("demo.q", 1.0, unit="z", method="m", inputs="x", cell="tbl-demo", section="sec-demo",
+                                description="d", significant=0)
+
+
+def test_a_register_written_before_the_interval_fields_reads_with_them_empty(tmp_path):
+    old = tmp_path / "register.csv"
+    old.write_text("id,value,ci_low,ci_high,unit,method,inputs,notebook,cell,section,description\n"
+                   "demo.x,1.5,1,2,ratio,m,nejm_2011,01-demo,tbl-demo,sec-demo,d\n", encoding="utf-8")
+    frame = read_register(old)
+    assert frame.loc[0, "interval_kind"] == "" and pd.isna(frame.loc[0, "nnt_harm_bound"])
+    assert frame.loc[0, "ci_high"] == 2

@@ -238,15 +238,25 @@ def test_power_at_528_is_the_printed_90_percent(inputs):
 def test_follow_up_times_give_back_the_event_counts(inputs):
     frame = follow_up(inputs).set_index("reading")
     assert list(frame.index) == list(LOSS_READINGS)
-    model = dict(n_patients=inputs.patients_planned, accrual_duration=inputs.recruitment_months,
-                 control_median=inputs.control_median, hazard_ratio=inputs.target_hazard_ratio,
-                 allocation_ratio=inputs.allocation_ratio)
+    model = dict(accrual_duration=inputs.recruitment_months, control_median=inputs.control_median,
+                 hazard_ratio=inputs.target_hazard_ratio, allocation_ratio=inputs.allocation_ratio)
     for reading, row in frame.iterrows():
+        model["n_patients"] = row["patients_modelled"]
         loss = loss_reading(reading, inputs.loss_to_follow_up)
         assert expected_events(row["calendar_months"], loss_to_follow_up=loss, **model).events == pytest.approx(528, rel=1e-9)
         assert row["control_events_at_359"] + row["experimental_events_at_359"] == pytest.approx(359, rel=1e-9)
         assert row["interim_calendar_months"] < row["events_359_calendar_months"] < row["calendar_months"]
         assert row["after_accrual_months"] == pytest.approx(row["calendar_months"] - 18.0, abs=1e-12)
+
+
+def test_the_planning_reading_of_loss_inflates_the_planned_n_not_the_randomised_n(inputs):
+    frame = follow_up(inputs).set_index("reading")
+    # 705 planned patients (NEJM Methods) inflated by 1 / (1 - 0.1): 705 x 0.9 followed, none lost.
+    assert frame.loc["inflation", "patients_modelled"] == pytest.approx(705 * 0.9, abs=1e-9)
+    assert frame.loc["inflation", "lost_at_final"] == 0
+    assert (frame.drop(index="inflation")["patients_modelled"] == 705).all()
+    # Fewer patients followed: the 528 events take longer than with no loss at all.
+    assert frame.loc["inflation", "calendar_months"] > frame.loc["none", "calendar_months"]
 
 
 def test_observed_split_of_359_events_reflects_a_larger_effect_than_planned(tables, inputs, observed):

@@ -27,8 +27,10 @@ def figures(tables):
         "provenance": provenance.discrepancy_figures(tables, versions)
         + provenance.death_split_figures(provenance.death_split_check(tables)),
         "pfs": pfs.overall_figures(pfs.overall_effects(tables)) + pfs.precision_figures(pfs.hazard_ratio_precision(tables))
-        + pfs.subgroup_figures(pfs.subgroup_effects(tables)),
-        "response": response.rate_figures(orr, cbr) + response.comparison_figures(response.response_comparisons(tables)),
+        + pfs.subgroup_figures(pfs.subgroup_effects(tables)) + pfs.model_based_figures(pfs.model_based_intervals(tables))
+        + pfs.absolute_figures(pfs.absolute_effects(tables)),
+        "response": response.rate_figures(orr, cbr, response.final_analysis_rates(tables))
+        + response.comparison_figures(response.response_comparisons(tables)),
         "safety": safety.discontinuation_figures(safety.discontinuation(tables))
         + safety.adverse_event_figures(safety.adverse_events(tables)) + safety.exposure_figures(safety.exposure_overview(tables)),
         "design": design.boundary_figures(inputs, design.boundary_table(inputs))
@@ -39,7 +41,7 @@ def figures(tables):
 
 
 # The register's own size per notebook (report/generated/register.csv, built from the saved notebooks).
-EXPECTED_COUNTS = {"provenance": 3, "pfs": 34, "response": 25, "safety": 122, "design": 47, "context": 109}
+EXPECTED_COUNTS = {"provenance": 3, "pfs": 59, "response": 41, "safety": 122, "design": 47, "context": 109}
 
 
 @pytest.mark.parametrize("topic", sorted(EXPECTED_COUNTS))
@@ -76,15 +78,27 @@ def test_an_infinite_relative_risk_is_not_registered(tables, figures):
     for r in infinite.itertuples():
         assert f"ae.{r.term}.{r.grade}.difference" in ids
         assert f"ae.{r.term}.{r.grade}.ratio" not in ids
+    # A ratio of 0 (no everolimus patient: back pain grade 3-4) is not shown as an estimate either.
+    assert events.set_index(["term", "grade"]).loc[("back_pain", "grade_3_4"), "ratio"] == 0
+    assert "ae.back_pain.grade_3_4.ratio" not in ids
+    # A sparse ratio over many count combinations is registered with the asymptotic interval and says not to cite it.
+    by_id = {f.id: f for f in figures["safety"]}
+    assert "not to be cited" in by_id["ae.anemia.grade_3_4.ratio"].method
 
 
-def test_an_nnt_whose_interval_includes_no_effect_has_no_register_bounds(figures):
+def test_an_nnt_whose_interval_includes_no_effect_has_no_register_bounds(tables, figures):
     # Exemestane discontinuation: the difference interval crosses zero (−0.4 to 8.0 points), so Altman's
     # interval is two pieces through infinity, which two bounds cannot hold.
     by_id = {f.id: f for f in figures["safety"]}
     nnh = by_id["safety.discontinuation_adverse_event.exemestane.nnh"]
     assert nnh.ci_low is None and nnh.ci_high is None
     assert "to ∞ to" in nnh.description
+    # ... but the structured fields hold both pieces: NNTH 1/0.0797 to ∞ to NNTB 1/0.0038.
+    needed = safety.discontinuation(tables).set_index(["measure", "drug"]).loc[
+        ("discontinuation_adverse_event", "exemestane"), "comparison"].number_needed
+    assert nnh.interval_kind == "through_infinity"
+    assert (nnh.nnt_harm_bound, nnh.nnt_benefit_bound) == (needed.nnt_harm_bound, needed.nnt_benefit_bound)
+    assert nnh.nnt_harm_bound == pytest.approx(100 / 7.9695, rel=1e-4) and nnh.nnt_benefit_bound > 100
 
 
 def test_register_extend_rounds_checks_and_keeps_order():
@@ -99,3 +113,26 @@ def test_register_extend_rounds_checks_and_keeps_order():
         register.extend([Figure("a.b", 1.0, unit="ratio", method="m", inputs="x", description="d")], cell="tbl-x", section="sec-x")
     with pytest.raises(ValueError, match="tbl-/fig- label"):
         register.extend([Figure("a.d", 1.0, unit="ratio", method="m", inputs="x", description="d")], cell="x", section="sec-x")
+
+
+def test_model_based_figures_say_so_and_no_id_is_stored_twice(figures):
+    by_id = {f.id: f for topic in figures.values() for f in topic}
+    for stem in ("pfs.local.interim", "pfs.central.interim"):
+        assert by_id[f"{stem}.median_gain_model"].method.startswith("model-based (exponential)")
+        assert by_id[f"{stem}.hr_exponential_interval"].method.startswith("model-based (exponential)")
+    # The central median's upper limit is NR: no interval from the printed CIs there.
+    assert "pfs.local.interim.median_gain_printed_ci" in by_id and "pfs.central.interim.median_gain_printed_ci" not in by_id
+    for f in figures["pfs"]:
+        if ".absolute_" in f.id:
+            assert f.method.startswith("model-based (exponential): GRADE guidance 27")
+    # Quality of life: HR 0.74 printed without an interval, so its absolute effect has none.
+    qol = by_id["qol.ttd_qol_5pct.unstated.absolute_12m.difference"]
+    assert qol.ci_low is None and qol.ci_high is None and "no interval" in qol.method
+    # The Wald and Schoenfeld z are registered once, by the PFS analysis.
+    assert "design.observed.local.z" not in by_id and "design.observed.central.z_schoenfeld" not in by_id
+    assert by_id["pfs.local.interim.z"].value < 0
+    # Precision follows the inputs: the P rebuilt from a CI printed to two decimals keeps one digit.
+    assert by_id["pfs.local.interim.p_value"].significant == 1
+    # Subgroup and clinical-benefit ids carry the assessment and the cut.
+    assert "pfs.local.final.subgroup.visceral.median_gain" in by_id
+    assert "cbr.mtor_review_2014.unstated.final.everolimus" in by_id

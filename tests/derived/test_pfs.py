@@ -221,3 +221,51 @@ def test_plot_has_one_row_per_analysis_and_subgroup(tables, overall):
         assert right.get_xscale() == "log"
     finally:
         plt.close(figure)
+
+
+# --------------------------------------------------------------------------
+# Model-based (exponential) intervals and GRADE absolute effects
+# --------------------------------------------------------------------------
+
+
+def test_model_based_gain_interval_only_where_events_are_printed(tables):
+    from bolero_evidence.derived.pfs import model_based_intervals
+
+    model = model_based_intervals(tables).set_index("assessment")
+    # Only the interim cut prints event counts (NEJM Table 3: 202/157 local, 114/104 central).
+    assert list(model.index) == ["local", "central"] and set(model["data_cut"]) == {"interim"}
+    local = model.loc["local"]
+    assert local["median_gain"] == pytest.approx(6.9 - 2.8, abs=1e-12)
+    # Delta check, computed independently: 4.1 ± 1.959964 sqrt(6.9²/202 + 2.8²/157).
+    se = math.sqrt(6.9**2 / 202 + 2.8**2 / 157)
+    assert (local["delta_low"], local["delta_high"]) == pytest.approx((4.1 - 1.959964 * se, 4.1 + 1.959964 * se), abs=1e-5)
+    # The pivotal interval is skewed right of the symmetric delta interval, and both contain the gain.
+    assert local["pivotal_low"] < 4.1 < local["pivotal_high"]
+    assert local["pivotal_high"] - 4.1 > 4.1 - local["pivotal_low"]
+    # The central everolimus median's upper limit is NR: no interval from the printed CIs, and the reason is kept.
+    assert math.isnan(model.loc["central", "printed_ci_low"]) and "NR" in model.loc["central", "printed_ci_refusal"]
+    # Implied HR 2.8/6.9 with Wald limits exp(log HR ± 1.959964 sqrt(1/202 + 1/157)); the printed Cox HR 0.43 lies inside.
+    se_log = math.sqrt(1 / 202 + 1 / 157)
+    hr = 2.8 / 6.9
+    assert (local["hr_exponential_low"], local["hr_exponential_high"]) == pytest.approx(
+        (hr * math.exp(-1.959964 * se_log), hr * math.exp(1.959964 * se_log)), rel=1e-6)
+    assert local["hr_exponential_low"] < local["hr_printed"] < local["hr_exponential_high"]
+
+
+def test_grade_absolute_effects_per_1000(tables):
+    from bolero_evidence.derived.pfs import absolute_effects
+
+    effects = absolute_effects(tables).set_index(["outcome", "assessment", "months"])
+    local6 = effects.loc[("pfs", "local", 6)]
+    # Independent arithmetic: p_C = 1 - 2^(-6/2.8), p_I = 1 - (1 - p_C)^HR at HR 0.43 (0.35 to 0.54).
+    control = 1 - 2 ** (-6 / 2.8)
+    assert local6["control_per_1000"] == pytest.approx(1000 * control, rel=1e-12)
+    assert local6["intervention_per_1000"] == pytest.approx(1000 * (1 - (1 - control) ** 0.43), rel=1e-12)
+    assert (local6["difference_low"], local6["difference_high"]) == pytest.approx(
+        (1000 * ((1 - (1 - control) ** 0.35) - control), 1000 * ((1 - (1 - control) ** 0.54) - control)), rel=1e-12)
+    # Quality of life: HR 0.74 and medians 8.3 vs 5.8 (the review), no printed interval -> no interval.
+    qol = effects.loc[("qol", "unstated", 12)]
+    assert qol["control_per_1000"] == pytest.approx(1000 * (1 - 2 ** (-12 / 5.8)), rel=1e-12)
+    assert math.isnan(qol["difference_low"]) and math.isnan(qol["hazard_ratio_low"])
+    # Every analysis without a printed HR (the final cut) has no absolute effect.
+    assert set(effects.reset_index()["data_cut"]) == {"interim", "unstated"}

@@ -13,21 +13,20 @@ import math
 import pytest
 
 from bolero_evidence.derived import response
-from bolero_evidence.derived.response import (
-    CountSet,
-    count_set,
-    effect_over_counts,
-    exact_count,
-    interval_over_counts,
-    number_needed_register_bounds,
-    sum_count_sets,
-)
+from bolero_evidence.register import Figure
 from bolero_evidence.stats.proportions import (
     NoConsistentCountError,
     number_needed_from_difference,
     proportion_interval,
     risk_difference,
     risk_ratio,
+)
+from bolero_evidence.stats.rounding import (
+    counts_for_printed,
+    effect_over_counts,
+    exact_counts,
+    interval_over_counts,
+    sum_counts,
 )
 
 SLACK = 1e-9
@@ -47,6 +46,11 @@ def cbr(tables):
 # --------------------------------------------------------------------------
 # Counts behind printed percentages and unions over them (generic part)
 # --------------------------------------------------------------------------
+
+
+def count_set(printed, nobs, *, zero_is_none=False):
+    """The reading the analyses use: NEJM Table 2's flag where a printed 0 is no patient, plain rounding elsewhere."""
+    return counts_for_printed(printed, nobs, flag="<1" if zero_is_none else None)
 
 
 def test_less_than_one_percent_is_one_patient_to_just_under_one_percent():
@@ -80,13 +84,14 @@ def test_a_percentage_no_count_can_print_is_an_error():
 
 
 def test_sums_of_count_sets():
-    grade_3 = CountSet("3", 482, (13, 14, 15, 16), 14)
-    grade_4 = CountSet("<1", 482, (1, 2, 3, 4), 2)
-    total = sum_count_sets(grade_3, grade_4)
+    grade_3 = counts_for_printed("3", 482, flag="<1")
+    grade_4 = counts_for_printed("<1", 482)
+    assert (grade_3.counts, grade_3.central, grade_4.counts, grade_4.central) == ((13, 14, 15, 16), 14, (1, 2, 3, 4), 2)
+    total = sum_counts(grade_3, grade_4)
     assert total.counts == tuple(range(14, 21))
     assert total.central == 16
     with pytest.raises(ValueError):
-        sum_count_sets(grade_3, CountSet("1", 238, (2, 3), 2))
+        sum_counts(grade_3, counts_for_printed("1", 238, flag="<1"))
 
 
 def test_union_interval_covers_the_interval_of_every_consistent_count():
@@ -114,19 +119,28 @@ def test_union_effect_covers_every_count_combination_and_reduces_to_one_table():
             assert difference.low <= d.low + SLACK and d.high <= difference.high + SLACK
             assert ratio.low <= r.low + SLACK and r.high <= ratio.high + SLACK
     assert difference.estimate == pytest.approx(160 / 485 - 43 / 239, abs=1e-15)
-    single = effect_over_counts(exact_count(46, 485), exact_count(1, 239), "difference")
+    single = effect_over_counts(exact_counts(46, 485), exact_counts(1, 239), "difference")
     direct = risk_difference(46, 485, 1, 239)
     assert (single.estimate, single.low, single.high) == (direct.estimate, direct.low, direct.high)
 
 
+def _bounds(needed):
+    figure = Figure.number_needed("demo.nnt", needed, method="m", inputs="nejm_2011", description="d")
+    return figure.ci_low, figure.ci_high, figure.interval_kind, figure.nnt_benefit_bound, figure.nnt_harm_bound
+
+
 def test_number_needed_register_bounds():
     harm = number_needed_from_difference(0.15, 0.10, 0.20, event="harmful")
-    assert number_needed_register_bounds(harm) == pytest.approx((5.0, 10.0))
+    assert _bounds(harm)[:2] == pytest.approx((5.0, 10.0))
+    assert _bounds(harm)[2] == "finite"
     benefit = number_needed_from_difference(0.09, 0.06, 0.12, event="beneficial")
-    assert number_needed_register_bounds(benefit) == pytest.approx((1 / 0.12, 1 / 0.06))
-    # An interval through no effect is two disjoint pieces: no pair of bounds.
+    assert _bounds(benefit)[:2] == pytest.approx((1 / 0.12, 1 / 0.06))
+    # An interval through no effect is two disjoint pieces: no pair of bounds,
+    # but both finite ends are stored: NNTB 100 to ∞ to NNTH 12.5.
     either = number_needed_from_difference(0.04, -0.01, 0.08, event="harmful")
-    assert number_needed_register_bounds(either) == (None, None)
+    low, high, kind, benefit_bound, harm_bound = _bounds(either)
+    assert (low, high, kind) == (None, None, "through_infinity")
+    assert (benefit_bound, harm_bound) == pytest.approx((100.0, 12.5))
 
 
 # --------------------------------------------------------------------------
@@ -190,9 +204,10 @@ def test_clinical_benefit_versions_are_in_the_list_of_discrepancies(cbr):
 
 def test_comparisons_cover_both_assessments_and_every_clinical_benefit_version(tables):
     comparisons = response.response_comparisons(tables)
-    assert list(zip(comparisons["endpoint"], comparisons["version"])) == [
-        ("orr", "local"), ("orr", "central"), ("cbr", "oncology_news_2011"),
-        ("cbr", "mdanderson_conquest_2012"), ("cbr", "mtor_review_2014")]
+    assert list(zip(comparisons["endpoint"], comparisons["version"], comparisons["assessment"])) == [
+        ("orr", "nejm_2011", "local"), ("orr", "nejm_2011", "central"), ("cbr", "oncology_news_2011", "unstated"),
+        ("cbr", "mdanderson_conquest_2012", "unstated"), ("cbr", "mtor_review_2014", "unstated"),
+        ("orr", "mtor_review_2014", "unstated"), ("os_events", "mtor_review_2014", "unstated")]
     local = comparisons.iloc[0]
     # 46/485 - 1/239 = 0.09066 and (46/485) / (1/239) = 22.67.
     assert local["difference"] == pytest.approx(100 * (46 / 485 - 1 / 239), abs=1e-12)
@@ -204,8 +219,16 @@ def test_comparisons_cover_both_assessments_and_every_clinical_benefit_version(t
     for _, row in comparisons.iterrows():
         assert row["difference_low"] <= row["difference"] <= row["difference_high"]
         assert row["ratio_low"] <= row["ratio"] <= row["ratio_high"]
-        # Every version favours everolimus with an interval excluding no difference.
+    for _, row in comparisons[comparisons["endpoint"] != "os_events"].iterrows():
+        # Every response version favours everolimus with an interval excluding no difference.
         assert row["difference_low"] > 0 and row["ratio_low"] > 1
+    # Final-analysis deaths (the review's Table 1): 25.4% of 485 = 123, 32.2% of 239 = 77;
+    # fewer deaths with everolimus, but the interval includes no difference, so the NNT's passes through infinity.
+    deaths = comparisons[comparisons["endpoint"] == "os_events"].iloc[0]
+    assert (deaths["comparison"].difference.counts1.counts, deaths["comparison"].difference.counts2.counts) == ((123,), (77,))
+    assert deaths["difference"] == pytest.approx(100 * (123 / 485 - 77 / 239), abs=1e-12)
+    assert deaths["difference_low"] < 0 < deaths["difference_high"]
+    assert deaths["comparison"].number_needed.bounds_kind == "through_infinity"
 
 
 def test_best_overall_response_adds_up_and_objective_response_is_complete_plus_partial(tables):
@@ -242,3 +265,28 @@ def test_composition_figure_stacks_each_arm_to_its_printed_total(tables):
         assert all(abs(end - 100) <= 0.25 + SLACK for end in ends.values()) and len(ends) == 4
     finally:
         plt.close(figure)
+
+
+def test_sparse_objective_response_ratio_gets_the_exact_interval_once(tables):
+    # One placebo responder (1/239): the citation rule asks for the exact
+    # interval; with one table it is computed, and its upper bound is far
+    # above the asymptotic one (the issue's point).
+    comparisons = response.response_comparisons(tables)
+    local = comparisons.iloc[0]["comparison"]
+    assert local.citation.kind == "sparse"
+    assert local.ratio_exact is not None and local.ratio_exact.method == "exact-unconditional"
+    assert local.ratio_exact.high > 2 * local.ratio.high
+    assert local.ratio_exact.low <= local.ratio.estimate <= local.ratio_exact.high
+    # The news report's clinical benefit rates allow 15 count combinations: no exact interval there.
+    news = comparisons.iloc[2]["comparison"]
+    assert news.difference_exact is None and news.ratio_exact is None and news.citation.kind == "estimable"
+
+
+def test_final_analysis_rates_use_the_randomised_n(tables):
+    final = response.final_analysis_rates(tables).set_index(["endpoint", "arm"])
+    # 12.6% of 485 -> 61 (12.58%); 2.1% of 239 -> 5 (2.09%).
+    assert final.loc[("orr", "everolimus"), "counts"].counts == (61,)
+    assert final.loc[("orr", "placebo"), "counts"].counts == (5,)
+    assert final["cut_inferred"].all() and set(final["data_cut"]) == {"final"}
+    for _, row in final.iterrows():
+        assert row["low"] <= row["estimate"] <= row["high"]

@@ -54,6 +54,7 @@ __all__ = [
     "NEWS_SOURCE",
     "ASSESSMENTS",
     "LOSS_READINGS",
+    "OBSERVED_REGISTERED_AS",
     "DesignInputs",
     "design_inputs",
     "input_rows",
@@ -67,6 +68,7 @@ __all__ = [
     "plot_boundaries",
     "OBSERVED_METHODS",
     "loss_reading_label",
+    "patients_modelled",
     "boundary_figures",
     "observed_figures",
     "events_power_figures",
@@ -86,8 +88,10 @@ _DESIGN_PARAMETERS = (
     "loss_to_follow_up", "allocation_ratio", "patients_planned", "patients_randomised",
 )
 # How "a 10% rate of loss to follow-up" is read (the NEJM does not say over
-# what period): not at all, per year, or as the share lost before the event.
-LOSS_READINGS = ("none", "per_year", "before_event")
+# what period): not at all, per year, as the share lost before the event, or
+# the common planning reading: the planned number of patients already
+# inflated by 1 / (1 - 0.1) for loss, so 705 x (1 - 0.1) are followed, none lost.
+LOSS_READINGS = ("none", "per_year", "before_event", "inflation")
 # The routes to an observed z (:func:`observed_z`), in words.
 OBSERVED_METHODS = {
     "wald_ci": "printed HR and 95% CI (Wald)",
@@ -465,17 +469,35 @@ def loss_reading(reading: str, probability: float) -> LossToFollowUp:
     reading : {"none", "per_year", "before_event"}
         ``none``: no loss; ``per_year``: ``probability`` lost within 12
         months absent progression; ``before_event``: ``probability`` of all
-        patients lost before progression, with unlimited follow-up.
+        patients lost before progression, with unlimited follow-up;
+        ``inflation``: no loss modelled, the loss being allowed for in the
+        number of patients (:func:`patients_modelled`).
     probability : float
         The printed rate as a proportion (0.10).
     """
-    if reading == "none":
+    if reading in ("none", "inflation"):
         return NO_LOSS
     if reading == "per_year":
         return LossToFollowUp.per_year(probability)
     if reading == "before_event":
         return LossToFollowUp.before_event(probability)
     raise ValueError(f"reading must be one of {LOSS_READINGS}; got {reading!r}")
+
+
+def patients_modelled(reading: str, inputs: DesignInputs) -> float:
+    """Patients the follow-up model enters under a reading of the loss rate.
+
+    The planned 705 (NEJM Methods; not the 724 randomised), except under
+    ``inflation``, the common planning reading in which the planned number
+    was inflated by ``1 / (1 - loss)`` for loss to follow-up, so that
+    ``705 x (1 - 0.1) = 634.5`` patients are followed (a model quantity, not
+    a count).
+    """
+    if reading == "inflation":
+        return inputs.patients_planned * (1.0 - inputs.loss_to_follow_up)
+    if reading not in LOSS_READINGS:
+        raise ValueError(f"reading must be one of {LOSS_READINGS}; got {reading!r}")
+    return inputs.patients_planned
 
 
 def follow_up(inputs: DesignInputs) -> pd.DataFrame:
@@ -498,20 +520,22 @@ def follow_up(inputs: DesignInputs) -> pd.DataFrame:
         ``control_events_at_359`` and ``experimental_events_at_359`` (expected
         split of those events), ``lost_at_final`` (patients expected lost by
         the 528-event time), ``max_events`` (events if everyone were followed
-        to progression or loss).
+        to progression or loss), ``patients_modelled``
+        (:func:`patients_modelled`).
 
     Notes
     -----
     Model (:mod:`bolero_evidence.stats.accrual`): the 705 planned patients
-    enter uniformly over 18 months, randomised 2:1; PFS is exponential with
+    (634.5 under the ``inflation`` reading; never the 724 randomised) enter
+    uniformly over 18 months, randomised 2:1; PFS is exponential with
     control median 3.7 months and hazard ratio 0.74; loss is exponential and
     independent of progression.
     """
-    model = dict(n_patients=inputs.patients_planned, accrual_duration=inputs.recruitment_months,
-                 control_median=inputs.control_median, hazard_ratio=inputs.target_hazard_ratio,
-                 allocation_ratio=inputs.allocation_ratio)
     rows = []
     for reading in LOSS_READINGS:
+        model = dict(n_patients=patients_modelled(reading, inputs), accrual_duration=inputs.recruitment_months,
+                     control_median=inputs.control_median, hazard_ratio=inputs.target_hazard_ratio,
+                     allocation_ratio=inputs.allocation_ratio)
         loss = loss_reading(reading, inputs.loss_to_follow_up)
         final = time_for_events(inputs.events_final, loss_to_follow_up=loss, **model)
         interim = time_for_events(inputs.events_interim_planned, loss_to_follow_up=loss, **model)
@@ -523,6 +547,7 @@ def follow_up(inputs: DesignInputs) -> pd.DataFrame:
             control_events_at_359=actual.expected.events_control,
             experimental_events_at_359=actual.expected.events_experimental,
             lost_at_final=final.expected.lost_to_follow_up, max_events=final.max_events,
+            patients_modelled=model["n_patients"],
         ))
     return pd.DataFrame(rows)
 
@@ -603,6 +628,7 @@ def loss_reading_label(reading: str, probability: float) -> str:
         "none": "no loss",
         "per_year": f"{probability:.0%} lost per year (absent progression)",
         "before_event": f"{probability:.0%} of patients lost before progression",
+        "inflation": f"planned N inflated by 1/(1 − {probability:.2g}) for loss: {1 - probability:.0%} of it followed, none lost",
     }[reading]
 
 
@@ -624,8 +650,8 @@ def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Fig
                method="interim events / final events (359 / 528)", inputs=_SOURCES,
                description="Information fraction at which the interim analysis was done"),
         Figure("design.interim.events.planned", inputs.events_interim_planned, unit="events",
-               method="planned fraction x final events (0.6 x 528), unrounded", inputs=_SOURCES,
-               description="Events at the planned interim fraction"),
+               method="planned fraction x final events (0.6 x 528), unrounded: an expected (target) number, not a count",
+               inputs=_SOURCES, description="Expected number of events at the planned interim fraction (a non-integer target)"),
     ]
     for r in boundaries.itertuples():
         prefix = f"design.boundary.{r.design}"
@@ -646,19 +672,29 @@ def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Fig
     return figures
 
 
-# Register id suffix, method and source of each route to an observed z.
+# The z of the printed HR (Wald from its CI; Schoenfeld from the events) is
+# registered once, by the PFS analysis, with the sign of log HR; this
+# section refers to those ids (OBSERVED_REGISTERED_AS) instead of storing the
+# same number again with the opposite sign.
+OBSERVED_REGISTERED_AS = {"wald_ci": "pfs.{assessment}.interim.z", "schoenfeld": "pfs.{assessment}.interim.z_schoenfeld"}
+# Register id suffix, method and source of the other routes to an observed z.
 _OBSERVED_IDS = {
-    "wald_ci": ("z", "-log HR / SE, SE from the printed 95% CI on the log scale", (DESIGN_SOURCE,)),
-    "schoenfeld": ("z_schoenfeld", "-log HR / SE, SE = 1 / sqrt(d p (1 - p)), p = 2/3 (Schoenfeld)", (DESIGN_SOURCE,)),
     "p_one_sided": ("z_from_p_one_sided", "Phi^-1(1 - P) of the printed P", (NEWS_SOURCE,)),
     "p_two_sided": ("z_from_p_two_sided", "Phi^-1(1 - P / 2) of the printed P", (NEWS_SOURCE,)),
 }
 
 
 def observed_figures(observed: pd.DataFrame, inputs: DesignInputs) -> list[Figure]:
-    """Register figures of :func:`observed_z` (``design.observed.*``) and the central review's own boundary."""
+    """Register figures of :func:`observed_z` (``design.observed.*``) and the central review's own boundary.
+
+    The Wald and Schoenfeld z are not registered here: they are
+    ``pfs.<assessment>.interim.z`` and ``.z_schoenfeld`` (negative: log HR over
+    its SE), and the design table names those ids (:data:`OBSERVED_REGISTERED_AS`).
+    """
     figures = []
     for r in observed.itertuples():
+        if r.method in OBSERVED_REGISTERED_AS:
+            continue
         suffix, method, sources = _OBSERVED_IDS[r.method]
         figures.append(Figure(f"design.observed.{r.assessment}.{suffix}", r.z, unit="z", method=method, inputs=sources,
                               description=f"z of the {r.assessment} interim PFS analysis from the {OBSERVED_METHODS[r.method]}"))
@@ -721,6 +757,11 @@ _FOLLOW_UP_IDS = {
 }
 
 
+_N_TEXT = {"none": "the 705 planned, not the 724 randomised", "per_year": "the 705 planned, not the 724 randomised",
+           "before_event": "the 705 planned, not the 724 randomised",
+           "inflation": "705 planned x (1 - 0.1); not the 724 randomised"}
+
+
 def follow_up_figures(follow: pd.DataFrame, inputs: DesignInputs) -> list[Figure]:
     """Register figures of :func:`follow_up` (``design.follow_up.<reading>.*``, months)."""
     figures = []
@@ -730,5 +771,6 @@ def follow_up_figures(follow: pd.DataFrame, inputs: DesignInputs) -> list[Figure
             figures.append(Figure(
                 f"design.follow_up.{r.reading}.{column}", getattr(r, column), unit="months",
                 method=f"Lachin-Foulkes expected events (uniform accrual, exponential PFS and loss): {method}",
-                inputs=_SOURCES, description=f"{description}, planning assumptions, loss read as: {reading}"))
+                inputs=_SOURCES, description=f"{description}, planning assumptions with N = {r.patients_modelled:g} "
+                                             f"({_N_TEXT[r.reading]}), loss read as: {reading}"))
     return figures

@@ -12,7 +12,16 @@ assessment, and the review's subgroups):
 - for a printed hazard ratio, the standard error, z and p its interval implies
   (:func:`bolero_evidence.stats.survival.hazard_ratio_summary`), and
   Schoenfeld's standard error from the printed event counts, for comparison;
-- what cannot be derived from these aggregates, and why.
+- what cannot be derived from these aggregates, and why (no model-free
+  interval for the gain in median PFS);
+- model-based (exponential) intervals where the event counts are printed:
+  for the gain in median PFS (generalised pivotal; the delta method as a
+  check; from the printed median CIs where both are closed) and for the
+  hazard ratio the medians imply
+  (:mod:`bolero_evidence.stats.exponential`);
+- GRADE absolute effects at 6 and 12 months per 1000 patients for each
+  analysis with a printed hazard ratio, and for the time to deterioration of
+  quality of life (:mod:`bolero_evidence.stats.absolute`).
 
 Inputs: ``pfs`` (NEJM 2011 Table 3 for the interim cut; the 2014 review for
 the final cut), ``pfs_subgroups`` (the review), ``design`` (allocation ratio).
@@ -27,6 +36,12 @@ import pandas as pd
 
 from ..data.printed import parse_printed
 from ..register import Figure
+from ..stats.absolute import absolute_effect_time_to_event, control_risk_from_median
+from ..stats.exponential import (
+    hazard_ratio_from_medians_interval,
+    median_difference_exponential,
+    median_difference_from_printed_intervals,
+)
 from ..stats.survival import (
     NotDerivableError,
     hazard_ratio_from_medians,
@@ -53,7 +68,18 @@ __all__ = [
     "precision_figures",
     "subgroup_figures",
     "plot_effects",
+    "model_based_intervals",
+    "model_based_figures",
+    "absolute_effects",
+    "absolute_figures",
+    "LANDMARK_MONTHS",
+    "MODEL_LABEL",
 ]
+
+MODEL_LABEL = "model-based (exponential)"
+# Time points of the GRADE absolute effects: the control median is 2.8-4.1
+# months and the everolimus median 6.9-10.6, so 6 and 12 months span them.
+LANDMARK_MONTHS = (6, 12)
 
 EXPERIMENTAL, CONTROL = "everolimus", "placebo"
 # The NEJM prints P < 0.001 only; the news report of the EMCC 2011 presentation
@@ -341,7 +367,8 @@ def gain_interval_refusal(tables: dict[str, pd.DataFrame], analysis: Analysis = 
     raise AssertionError("median_gain_interval returned instead of refusing")  # pragma: no cover
 
 
-_GAIN_METHOD = "difference of printed medians (everolimus − placebo); no interval derivable"
+_GAIN_METHOD = ("difference of printed medians (everolimus − placebo); no model-free interval derivable "
+                "(model-based intervals: .median_gain_model*)")
 _RATIO_METHOD = "ratio of printed medians (everolimus / placebo)"
 _EXPONENTIAL_METHOD = "median placebo / median everolimus (exponential PFS in both arms assumed)"
 
@@ -367,11 +394,11 @@ def overall_figures(overall: pd.DataFrame) -> list[Figure]:
 
 
 def subgroup_figures(subgroups: pd.DataFrame) -> list[Figure]:
-    """Register figures of :func:`subgroup_effects` (``pfs.subgroup.<subgroup>.*``)."""
+    """Register figures of :func:`subgroup_effects` (``pfs.<assessment>.<cut>.subgroup.<subgroup>.*``)."""
     figures = []
     for _, row in subgroups.iterrows():
         who = f"subgroup {row['label']} ({row['assessment']} assessment, {row['data_cut']} analysis)"
-        figures += _median_figures(f"pfs.subgroup.{row['subgroup']}", who, row)
+        figures += _median_figures(f"pfs.{row['assessment']}.{row['data_cut']}.subgroup.{row['subgroup']}", who, row)
     return figures
 
 
@@ -388,8 +415,9 @@ def precision_figures(precision: pd.DataFrame) -> list[Figure]:
                    description=f"Standard error of the log hazard ratio implied by the printed 95% CI, {who}"),
             Figure(f"{stem}.z", row["z_from_ci"], unit="z", method="log HR / SE from the printed 95% CI", inputs=source,
                    description=f"Wald z statistic implied by the printed HR and 95% CI, {who}"),
-            Figure(f"{stem}.p_value", row["p_two_sided_from_ci"], unit="p_value",
-                   method="two-sided Wald P from the z implied by the printed 95% CI", inputs=source,
+            Figure(f"{stem}.p_value", row["p_two_sided_from_ci"], unit="p_value", significant=1,
+                   method="two-sided Wald P from the z implied by the printed 95% CI; one significant digit (the CI is "
+                          "printed to two decimals, which moves the P by a factor of several)", inputs=source,
                    description=f"Two-sided Wald P implied by the printed HR and 95% CI, {who}"),
             Figure(f"{stem}.log_hr_se_schoenfeld", row["se_schoenfeld"], unit="log_hazard_ratio",
                    method="Schoenfeld: 1 / sqrt(d p (1 − p)), d = printed events of both arms, p = 2/3 (2:1 allocation)",
@@ -524,3 +552,194 @@ def plot_effects(overall: pd.DataFrame, subgroups: pd.DataFrame):
     figure.legend(*right.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
     figure.tight_layout(rect=(0, 0.06, 1, 1))
     return figure
+
+
+def _events(pfs: pd.DataFrame, analysis: Analysis) -> tuple[float, float] | None:
+    where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
+    events = [_optional(pfs, arm=arm, statistic="events_n", **where) for arm in (EXPERIMENTAL, CONTROL)]
+    return None if None in events else (events[0], events[1])
+
+
+def model_based_intervals(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Model-based (exponential) intervals for the gain in median PFS and the HR the medians imply.
+
+    Only analyses whose event counts are printed (the interim cut, NEJM
+    Table 3) have them; the published aggregates still give no model-free
+    interval (:func:`not_derivable`).
+
+    Returns
+    -------
+    DataFrame
+        One row per analysis with events: ``assessment``, ``data_cut``,
+        ``source_id``, ``label``, ``events_everolimus``, ``events_placebo``,
+        ``median_gain``, ``pivotal_low``, ``pivotal_high`` (generalised
+        pivotal interval), ``delta_low``, ``delta_high`` (delta method, the
+        check), ``printed_ci_low``, ``printed_ci_high`` (from the printed
+        median CIs; NaN where a limit is NR), ``printed_ci_refusal`` (the
+        reason, else empty), ``hr_exponential``, ``hr_exponential_low``,
+        ``hr_exponential_high`` (Wald, from the event counts), ``hr_printed``,
+        ``hr_printed_low``, ``hr_printed_high``.
+    """
+    pfs = attribute_cuts(tables["pfs"])
+    rows = []
+    for analysis in OVERALL_ANALYSES:
+        events = _events(pfs, analysis)
+        if events is None:
+            continue
+        where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
+        arms = {arm: [pick(pfs, arm=arm, statistic=s, **where) for s in ("median", "median_ci_low", "median_ci_high")]
+                for arm in (EXPERIMENTAL, CONTROL)}
+        (m_e, *ci_e), (m_c, *ci_c) = arms[EXPERIMENTAL], arms[CONTROL]
+        d_e, d_c = int(events[0]), int(events[1])
+        pivotal = median_difference_exponential(m_e, d_e, m_c, d_c, method="pivotal")
+        delta = median_difference_exponential(m_e, d_e, m_c, d_c, method="delta")
+        try:
+            printed = median_difference_from_printed_intervals(m_e, tuple(ci_e), m_c, tuple(ci_c))
+            printed_low, printed_high, refusal = printed.low, printed.high, ""
+        except NotDerivableError as error:
+            printed_low, printed_high, refusal = math.nan, math.nan, str(error)
+        hr = hazard_ratio_from_medians_interval(m_e, d_e, m_c, d_c, method="wald")
+        hr_printed = _printed_hazard_ratio(pfs, analysis)
+        rows.append({
+            "assessment": analysis.assessment, "data_cut": analysis.data_cut, "source_id": analysis.source_id,
+            "label": analysis.label, "events_everolimus": d_e, "events_placebo": d_c, "median_gain": pivotal.difference,
+            "pivotal_low": pivotal.low, "pivotal_high": pivotal.high, "delta_low": delta.low, "delta_high": delta.high,
+            "printed_ci_low": printed_low, "printed_ci_high": printed_high, "printed_ci_refusal": refusal,
+            "hr_exponential": hr.hazard_ratio, "hr_exponential_low": hr.low, "hr_exponential_high": hr.high,
+            "hr_printed": hr_printed[0] if hr_printed else math.nan,
+            "hr_printed_low": hr_printed[1] if hr_printed else math.nan,
+            "hr_printed_high": hr_printed[2] if hr_printed else math.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def model_based_figures(model: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`model_based_intervals`.
+
+    Ids ``pfs.<assessment>.<cut>.median_gain_model``, ``.median_gain_model_delta``,
+    ``.median_gain_printed_ci`` (where derivable) and ``.hr_exponential_interval``.
+    """
+    figures = []
+    for r in model.itertuples():
+        stem = f"pfs.{r.assessment}.{r.data_cut}"
+        who = f"{r.assessment} assessment, {r.data_cut} analysis ({r.events_everolimus} and {r.events_placebo} events)"
+        figures += [
+            Figure(f"{stem}.median_gain_model", r.median_gain, ci_low=r.pivotal_low, ci_high=r.pivotal_high, unit="months",
+                   method=f"{MODEL_LABEL}: generalised pivotal 95% CI from the printed medians and event counts "
+                          "(Weerahandi 1993); the published aggregates give no model-free interval",
+                   inputs=r.source_id, description=f"Gain in median PFS with a model-based interval, {who}"),
+            Figure(f"{stem}.median_gain_model_delta", r.median_gain, ci_low=r.delta_low, ci_high=r.delta_high, unit="months",
+                   method=f"{MODEL_LABEL}: delta-method 95% CI, Var(median) = median^2 / events (check of the pivotal interval)",
+                   inputs=r.source_id, description=f"Gain in median PFS, delta-method interval (check), {who}"),
+        ]
+        if not math.isnan(r.printed_ci_low):
+            figures.append(Figure(
+                f"{stem}.median_gain_printed_ci", r.median_gain, ci_low=r.printed_ci_low, ci_high=r.printed_ci_high,
+                unit="months", method="model-based (log-normal medians): standard errors backed out of the printed median "
+                                      "95% CIs, delta method", inputs=r.source_id,
+                description=f"Gain in median PFS, interval from the printed median CIs (approximation), {who}"))
+        figures.append(Figure(
+            f"{stem}.hr_exponential_interval", r.hr_exponential, ci_low=r.hr_exponential_low, ci_high=r.hr_exponential_high,
+            unit="hazard_ratio", method=f"{MODEL_LABEL}: median placebo / median everolimus; Wald 95% CI on the log scale, "
+                                        "SE = sqrt(1/d_E + 1/d_C)",
+            inputs=r.source_id, description=f"Hazard ratio implied by the medians with its interval from the event counts "
+                                            f"(printed Cox HR {r.hr_printed:.2f}, {r.hr_printed_low:.2f} to "
+                                            f"{r.hr_printed_high:.2f}), {who}"))
+    return figures
+
+
+def absolute_effects(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """GRADE absolute effects at :data:`LANDMARK_MONTHS`, per 1000 patients, for PFS and quality of life.
+
+    The control probability of the event by each time point comes from the
+    control median under an exponential model (no Kaplan-Meier landmark is
+    printed), and the intervention's from it and the hazard ratio (GRADE
+    guidance 27, Skoetz et al. 2020). PFS: every analysis with a printed
+    HR and 95% CI. Quality of life: time to definitive deterioration
+    (5% threshold, the review), whose HR 0.74 is printed without an
+    interval, so its absolute effect has none either.
+
+    Returns
+    -------
+    DataFrame
+        One row per outcome, analysis and time point: ``outcome`` (``pfs``,
+        ``qol``), ``endpoint``, ``assessment``, ``data_cut``, ``cut_inferred``,
+        ``source_id``, ``label``, ``months``, ``control_median``,
+        ``hazard_ratio``, ``hazard_ratio_low``, ``hazard_ratio_high`` (NaN
+        without a printed interval), ``control_per_1000``,
+        ``intervention_per_1000``, ``intervention_low``, ``intervention_high``,
+        ``difference_per_1000``, ``difference_low``, ``difference_high`` (NaN
+        without an interval), ``effect`` (the
+        :class:`~bolero_evidence.stats.absolute.AbsoluteEffect`).
+    """
+    pfs = attribute_cuts(tables["pfs"])
+    items = []
+    for analysis in OVERALL_ANALYSES:
+        printed = _printed_hazard_ratio(pfs, analysis)
+        if printed is None:
+            continue
+        where = dict(data_cut=analysis.data_cut, assessment=analysis.assessment, source_id=analysis.source_id)
+        items.append(("pfs", "pfs", analysis.assessment, analysis.data_cut, False, analysis.source_id,
+                      f"PFS, {analysis.label}", pick(pfs, arm=CONTROL, statistic="median", **where), printed[:3]))
+    qol = attribute_cuts(tables["quality_of_life"])
+    primary = qol[(qol["trial"] == "bolero2") & (qol["endpoint"] == "ttd_qol_5pct") & (qol["analysis"] == "primary")]
+    if not primary.empty:
+        row = pick_row(primary, arm="comparison", statistic="hr")
+        ci = [_optional(primary, arm="comparison", statistic=s) for s in ("hr_ci_low", "hr_ci_high")]
+        hr = float(row["value"])
+        items.append(("qol", "ttd_qol_5pct", "unstated", row["data_cut"], bool(row["cut_inferred"]), row["source_id"],
+                      "Time to definitive deterioration of quality of life (5%)",
+                      pick(primary, arm="control", statistic="median"),
+                      (hr, *(ci if None not in ci else (math.nan, math.nan)))))
+    rows = []
+    for outcome, endpoint, assessment, cut, inferred, source, label, median, (hr, low, high) in items:
+        has_interval = not (math.isnan(low) or math.isnan(high))
+        for months in LANDMARK_MONTHS:
+            effect = absolute_effect_time_to_event(
+                control_risk_from_median(median, months), hr, low if has_interval else hr, high if has_interval else hr,
+                time=months, control_source="exponential model from the median")
+            intervention, i_low, i_high = effect.intervention_per
+            difference, d_low, d_high = effect.difference_per
+            if not has_interval:
+                i_low = i_high = d_low = d_high = math.nan
+            rows.append({"outcome": outcome, "endpoint": endpoint, "assessment": assessment, "data_cut": cut,
+                         "cut_inferred": inferred, "source_id": source, "label": label, "months": months,
+                         "control_median": median, "hazard_ratio": hr, "hazard_ratio_low": low, "hazard_ratio_high": high,
+                         "control_per_1000": effect.control_per, "intervention_per_1000": intervention,
+                         "intervention_low": i_low, "intervention_high": i_high, "difference_per_1000": difference,
+                         "difference_low": d_low, "difference_high": d_high, "effect": effect})
+    return pd.DataFrame(rows)
+
+
+def absolute_figures(absolute: pd.DataFrame) -> list[Figure]:
+    """Register figures of :func:`absolute_effects`.
+
+    Ids ``pfs.<assessment>.<cut>.absolute_<t>m.{control, everolimus, difference}``
+    and ``qol.<endpoint>.<cut>.absolute_<t>m.*`` (patients per 1000).
+    """
+    figures = []
+    for r in absolute.itertuples():
+        stem = (f"pfs.{r.assessment}.{r.data_cut}.absolute_{r.months}m" if r.outcome == "pfs"
+                else f"qol.{r.endpoint}.{r.data_cut}.absolute_{r.months}m")
+        event = "progression or death" if r.outcome == "pfs" else "definitive deterioration"
+        interval = (f"HR {r.hazard_ratio:.2f} ({r.hazard_ratio_low:.2f} to {r.hazard_ratio_high:.2f})"
+                    if not math.isnan(r.hazard_ratio_low)
+                    else f"HR {r.hazard_ratio:.2f}, printed without an interval, so no interval")
+        method = (f"{MODEL_LABEL}: GRADE guidance 27, p_I = 1 - (1 - p_C)^HR, p_C = 1 - 2^(-{r.months}/{r.control_median:g}) "
+                  f"from the control median; {interval}")
+        who = f"{r.label}, by {r.months} months, per 1000 patients" + (" (cut inferred)" if r.cut_inferred else "")
+        figures += [
+            Figure(f"{stem}.control", r.control_per_1000, unit="patients", method=method, inputs=r.source_id,
+                   description=f"Patients with {event} in the control arm, {who}"),
+            Figure(f"{stem}.everolimus", r.intervention_per_1000, ci_low=_nan_none(r.intervention_low),
+                   ci_high=_nan_none(r.intervention_high), unit="patients", method=method, inputs=r.source_id,
+                   description=f"Patients with {event} with everolimus, {who}"),
+            Figure(f"{stem}.difference", r.difference_per_1000, ci_low=_nan_none(r.difference_low),
+                   ci_high=_nan_none(r.difference_high), unit="patients", method=method, inputs=r.source_id,
+                   description=f"Difference (everolimus − control) in patients with {event}, {who}"),
+        ]
+    return figures
+
+
+def _nan_none(value: float) -> float | None:
+    return None if math.isnan(value) else value

@@ -6,29 +6,30 @@ What notebook ``03-response`` shows, computed from the validated tables
 - objective response per arm and assessment (NEJM Table 3) with the
   Clopper-Pearson interval beside the printed one, and the Wilson interval as
   a check of which method the paper used;
-- the three printed versions of the clinical benefit rate, each with its
-  source and interval;
-- differences (Newcombe), ratios (Miettinen-Nurminen) and numbers needed to
-  treat between the arms;
+- the printed versions of the clinical benefit rate, each with its source and
+  interval, and the final-analysis response and death figures of the review's
+  Table 1 with intervals over the randomised N;
+- differences (Newcombe, and the exact unconditional interval where the
+  counts are fixed), ratios (Miettinen-Nurminen as the asymptotic interval;
+  the exact unconditional interval and the citation rule of
+  :func:`~bolero_evidence.stats.exact.ratio_citation` where counts are
+  sparse) and numbers needed to treat between the arms;
 - the composition of best overall response, with its arithmetic checks.
 
 The first part of the module is generic and is also used by
 :mod:`bolero_evidence.derived.safety`. The sources print percentages, not
-counts. A printed percentage is consistent with every count ``k`` for which
-``100 k / N`` rounds to it (:func:`~bolero_evidence.stats.proportions.counts_consistent_with_percent`),
-and when there are several, none is picked silently: intervals are computed
-for every consistent count (for two arms, every combination of counts) and
-their union is reported (lowest lower bound, highest upper bound), with the
-point estimate at the count nearest the printed percentage of ``N``
-(:func:`count_set`, :func:`interval_over_counts`, :func:`effect_over_counts`).
+counts; the counts consistent with a printed percentage, under the project's
+one reading of printed rounding, come from
+:func:`bolero_evidence.stats.rounding.counts_for_printed`, and where there
+are several the intervals are the union over them
+(:func:`~bolero_evidence.stats.rounding.interval_over_counts`,
+:func:`~bolero_evidence.stats.rounding.effect_over_counts`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
-from itertools import product
 from typing import Literal
 
 import pandas as pd
@@ -36,16 +37,18 @@ import pandas as pd
 from ..data.discrepancies import find_discrepancies
 from ..data.printed import parse_printed
 from ..register import Figure
-from ..stats.proportions import (
-    NoConsistentCountError,
-    NumberNeeded,
-    counts_consistent_with_percent,
-    number_needed_from_difference,
-    proportion_interval,
-    risk_difference,
-    risk_ratio,
+from ..stats.exact import RatioCitation, ratio_citation
+from ..stats.proportions import NumberNeeded, number_needed_from_difference
+from ..stats.rounding import (
+    EffectOverCounts,
+    PrintedCounts,
+    RateOverCounts,
+    counts_for_printed,
+    effect_over_counts,
+    interval_over_counts,
+    sum_counts,
 )
-from .common import pick, pick_row
+from .common import attribute_cuts, pick, pick_row
 
 __all__ = [
     "ARM_LABELS",
@@ -53,8 +56,8 @@ __all__ = [
     "ASSESSMENTS",
     "BOR_CATEGORIES",
     "ArmComparison",
-    "CountSet",
     "EffectOverCounts",
+    "PrintedCounts",
     "RateOverCounts",
     "UNION_NOTE",
     "best_overall_response",
@@ -66,19 +69,16 @@ __all__ = [
     "comparison_figures",
     "comparison_where",
     "compare_count_sets",
-    "count_set",
-    "effect_over_counts",
-    "exact_count",
-    "interval_over_counts",
+    "final_analysis_rates",
     "method_text",
-    "number_needed_register_bounds",
     "objective_response",
     "plot_bor_composition",
     "prints_as",
     "randomised_n",
+    "FINAL_ENDPOINTS",
     "rate_figures",
+    "ratio_citation_for",
     "response_comparisons",
-    "sum_count_sets",
 ]
 
 ARMS = ("everolimus", "placebo")
@@ -96,326 +96,95 @@ _OUTCOME_ARMS = {"everolimus": "experimental", "placebo": "control"}
 
 
 # --------------------------------------------------------------------------
-# Counts behind printed percentages, and intervals over them (generic)
+# Comparisons of two arms over the consistent counts (generic)
 # --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class CountSet:
-    """The patient counts a printed figure allows.
-
-    Attributes
-    ----------
-    printed : str
-        The printed form the counts come from (``"9.5"``, ``"<1"``,
-        ``"3+<1"`` for a sum of two printed figures, or the printed count).
-    nobs : int
-        Denominator the counts are counted in.
-    counts : tuple of int
-        Every consistent count, ascending; never empty.
-    central : int
-        The count used for the point estimate: the consistent count nearest
-        the printed percentage of ``nobs`` (see :func:`count_set`).
-    """
-
-    printed: str
-    nobs: int
-    counts: tuple[int, ...]
-    central: int
-
-    @property
-    def low(self) -> int:
-        """Smallest consistent count."""
-        return self.counts[0]
-
-    @property
-    def high(self) -> int:
-        """Largest consistent count."""
-        return self.counts[-1]
-
-    @property
-    def is_unique(self) -> bool:
-        """True when the printed figure fixes the count."""
-        return len(self.counts) == 1
-
-    def text(self) -> str:
-        """``"46"`` or ``"37–40"`` (the counts are contiguous)."""
-        return str(self.low) if self.is_unique else f"{self.low}–{self.high}"
-
-
-def _exact_value(printed: str) -> tuple[Fraction, str]:
-    """Printed percentage as an exact fraction, with its qualifier."""
-    parsed = parse_printed(printed)
-    if parsed.value is None:
-        raise ValueError(f"printed={printed!r} has no value: expected a percentage")
-    return Fraction(Decimal(repr(parsed.value))), parsed.qualifier
-
-
-def count_set(printed: str, nobs: int, *, zero_is_none: bool = False) -> CountSet:
-    """Counts of ``nobs`` consistent with a printed percentage.
-
-    Parameters
-    ----------
-    printed : str
-        The percentage as printed: ``"9.5"``, ``"19%"``, ``"<1"``, ``"< 1%"``.
-    nobs : int
-        The denominator assumed.
-    zero_is_none : bool, optional
-        Read a printed ``0`` as no patient at all. Right for a table that
-        prints ``<1`` for non-zero percentages under 1 (NEJM Table 2): there a
-        non-zero count would have been printed ``<1``, so ``0`` is not "rounds
-        to 0". Without it, ``"0"`` of 482 allows counts 0 to 2.
-
-    Returns
-    -------
-    CountSet
-        ``central`` is the consistent count nearest ``p N / 100`` for a
-        printed ``p`` (an exact tie goes to the lower count); for ``"<p"``,
-        whose value lies anywhere in (0, p), the count nearest the middle,
-        ``p N / 200``.
-
-    Raises
-    ------
-    NoConsistentCountError
-        If no count of ``nobs`` prints as ``printed``: the denominator is wrong.
-
-    Notes
-    -----
-    ``"<1"`` is read by
-    :func:`~bolero_evidence.stats.proportions.counts_consistent_with_percent`
-    as ``0 < 100 k / N < 1``: at least one patient (none would print ``0``)
-    and strictly under 1%, i.e. ``k = 1 .. ceil(N / 100) - 1``.
-    """
-    allowed = counts_consistent_with_percent(printed, nobs)
-    value, qualifier = _exact_value(printed)
-    counts = allowed.counts
-    if zero_is_none and qualifier == "eq" and value == 0:
-        counts = (0,)
-    if not counts:
-        raise NoConsistentCountError(f"no count of {nobs} prints as {printed!r}; check the denominator")
-    target = value * nobs / 100 if qualifier == "eq" else value * nobs / 200
-    central = min(counts, key=lambda k: (abs(k - target), k))
-    return CountSet(printed=printed, nobs=int(nobs), counts=tuple(counts), central=central)
-
-
-def exact_count(count: int, nobs: int) -> CountSet:
-    """A count that is printed as a count (nothing to reconstruct).
-
-    Parameters
-    ----------
-    count, nobs : int
-        The printed count and the denominator, ``0 <= count <= nobs``.
-
-    Returns
-    -------
-    CountSet
-        With the single count, which is also the central one.
-    """
-    if not 0 <= count <= nobs:
-        raise ValueError(f"count={count!r} is outside 0..{nobs}")
-    return CountSet(printed=str(count), nobs=int(nobs), counts=(int(count),), central=int(count))
-
-
-def sum_count_sets(first: CountSet, second: CountSet) -> CountSet:
-    """Counts of patients in either of two disjoint categories (grade 3 and grade 4).
-
-    Parameters
-    ----------
-    first, second : CountSet
-        Counts of the two categories, in the same denominator. The categories
-        must be disjoint (each patient counted once, at her worst grade).
-
-    Returns
-    -------
-    CountSet
-        Every sum of a count allowed by ``first`` and one allowed by
-        ``second`` (at most ``nobs``); the central count is the sum of the
-        central counts.
-
-    Raises
-    ------
-    ValueError
-        If the denominators differ.
-    """
-    if first.nobs != second.nobs:
-        raise ValueError(f"denominators differ: {first.nobs} and {second.nobs}")
-    counts = sorted({a + b for a in first.counts for b in second.counts if a + b <= first.nobs})
-    return CountSet(printed=f"{first.printed}+{second.printed}", nobs=first.nobs, counts=tuple(counts),
-                    central=first.central + second.central)
-
-
-@dataclass(frozen=True)
-class RateOverCounts:
-    """A proportion and the union of its intervals over the consistent counts (0-1 scale).
-
-    Attributes
-    ----------
-    counts : CountSet
-        The counts it is computed for.
-    estimate : float
-        ``counts.central / nobs``.
-    low, high : float
-        Lowest lower and highest upper bound over all consistent counts.
-    method : str
-        Interval method of :func:`~bolero_evidence.stats.proportions.proportion_interval`.
-    """
-
-    counts: CountSet
-    estimate: float
-    low: float
-    high: float
-    method: str
-
-    @property
-    def percent(self) -> tuple[float, float, float]:
-        """Estimate, low and high in percent."""
-        return 100 * self.estimate, 100 * self.low, 100 * self.high
-
-
-def interval_over_counts(counts: CountSet, method: str = "clopper-pearson") -> RateOverCounts:
-    """Interval of one proportion, as the union over the counts a printed % allows.
-
-    Parameters
-    ----------
-    counts : CountSet
-        The consistent counts and the denominator.
-    method : {"clopper-pearson", "wilson"}, optional
-        Interval method of
-        :func:`~bolero_evidence.stats.proportions.proportion_interval`.
-
-    Returns
-    -------
-    RateOverCounts
-        Estimate at the central count; lowest lower and highest upper bound
-        over all consistent counts (for Clopper-Pearson, whose bounds increase
-        with the count, the bounds of the smallest and the largest count).
-    """
-    intervals = [proportion_interval(k, counts.nobs, method=method) for k in counts.counts]
-    return RateOverCounts(counts=counts, estimate=counts.central / counts.nobs,
-                          low=min(i.low for i in intervals), high=max(i.high for i in intervals),
-                          method=intervals[0].method)
-
-
-@dataclass(frozen=True)
-class EffectOverCounts:
-    """A comparison of two arms and the union of its intervals over the consistent counts.
-
-    Attributes
-    ----------
-    measure : {"difference", "ratio"}
-        ``p1 - p2`` (0-1 scale) or ``p1 / p2``.
-    estimate : float
-        At the central counts of both arms (``nan`` for a ratio of two zero
-        counts, ``inf`` when only arm 2 has none).
-    low, high : float
-        Lowest lower and highest upper bound over every combination of
-        consistent counts.
-    method : str
-        Interval method.
-    counts1, counts2 : CountSet
-        Arm 1 (experimental) and arm 2 (control).
-    """
-
-    measure: Literal["difference", "ratio"]
-    estimate: float
-    low: float
-    high: float
-    method: str
-    counts1: CountSet
-    counts2: CountSet
-
-    @property
-    def tables(self) -> int:
-        """Number of count combinations the union runs over."""
-        return len(self.counts1.counts) * len(self.counts2.counts)
-
-
-def effect_over_counts(counts1: CountSet, counts2: CountSet, measure: Literal["difference", "ratio"], *,
-                       method: str | None = None) -> EffectOverCounts:
-    """Risk difference or ratio of two arms, as the union over every combination of consistent counts.
-
-    Parameters
-    ----------
-    counts1, counts2 : CountSet
-        Arm 1 (experimental) and arm 2 (control).
-    measure : {"difference", "ratio"}
-        ``p1 - p2`` (:func:`~bolero_evidence.stats.proportions.risk_difference`)
-        or ``p1 / p2`` (:func:`~bolero_evidence.stats.proportions.risk_ratio`).
-    method : str, optional
-        Interval method; default ``"newcombe"`` for the difference and
-        ``"miettinen-nurminen"`` for the ratio.
-
-    Returns
-    -------
-    EffectOverCounts
-        Estimate at the central counts of both arms; lowest lower and highest
-        upper bound over all ``len(counts1.counts) * len(counts2.counts)``
-        tables; every table is computed rather than assuming the bounds come
-        from the extreme counts.
-    """
-    if measure == "difference":
-        method = method or "newcombe"
-
-        def compute(k1, k2):
-            return risk_difference(k1, counts1.nobs, k2, counts2.nobs, method=method)
-    elif measure == "ratio":
-        method = method or "miettinen-nurminen"
-
-        def compute(k1, k2):
-            return risk_ratio(k1, counts1.nobs, k2, counts2.nobs, method=method)
-    else:
-        raise ValueError(f"measure={measure!r}: expected 'difference' or 'ratio'")
-    effects = [compute(k1, k2) for k1, k2 in product(counts1.counts, counts2.counts)]
-    central = compute(counts1.central, counts2.central)
-    return EffectOverCounts(measure=measure, estimate=central.estimate, low=min(e.low for e in effects),
-                            high=max(e.high for e in effects), method=method, counts1=counts1, counts2=counts2)
-
-
-@dataclass(frozen=True)
 class ArmComparison:
-    """Difference, ratio and number needed of one outcome, arm 1 against arm 2."""
+    """Difference, ratio and number needed of one outcome, arm 1 against arm 2.
+
+    Attributes
+    ----------
+    difference : EffectOverCounts
+        Newcombe hybrid score interval (union over the consistent counts).
+    ratio : EffectOverCounts
+        Miettinen-Nurminen score interval: the asymptotic one, shown as such.
+    number_needed : NumberNeeded
+        Altman's reciprocal of the Newcombe interval.
+    citation : RatioCitation
+        Whether the ratio may be cited as a point estimate, and with which
+        interval (:func:`ratio_citation_for`).
+    difference_exact, ratio_exact : EffectOverCounts or None
+        Chan-Zhang exact unconditional intervals, computed only where the
+        printed figures fix the counts (one table; about two seconds each at
+        N = 485/239), the ratio's only where :attr:`citation` asks for the
+        exact interval; None otherwise.
+    """
 
     difference: EffectOverCounts
     ratio: EffectOverCounts
     number_needed: NumberNeeded
+    citation: RatioCitation
+    difference_exact: EffectOverCounts | None = None
+    ratio_exact: EffectOverCounts | None = None
+
+    @property
+    def ratio_cited(self) -> EffectOverCounts | None:
+        """The ratio interval to show: exact where the citation rule asks for it and it was computed."""
+        if self.citation.interval_method == "exact-unconditional":
+            return self.ratio_exact
+        return self.ratio
 
 
-def compare_count_sets(counts1: CountSet, counts2: CountSet, *, event: Literal["harmful", "beneficial"]) -> ArmComparison:
-    """Newcombe difference, Miettinen-Nurminen ratio and Altman's number needed, over all count combinations.
+def ratio_citation_for(counts1: PrintedCounts, counts2: PrintedCounts) -> RatioCitation:
+    """:func:`~bolero_evidence.stats.exact.ratio_citation` of the sparsest combination of consistent counts.
+
+    Zero counts are fixed by the printed figure (a printed ``0`` under a
+    flag is no patient), so the zero kinds do not depend on the combination;
+    a table is sparse if any combination is, which the smallest counts (and,
+    for non-events, the largest) decide.
+    """
+    corners = [(counts1.low, counts2.low), (counts1.high, counts2.high), (counts1.low, counts2.high),
+               (counts1.high, counts2.low)]
+    citations = [ratio_citation(k1, counts1.nobs, k2, counts2.nobs) for k1, k2 in corners]
+    order = ("undefined", "infinite", "zero", "sparse", "estimable")
+    return min(citations, key=lambda c: order.index(c.kind))
+
+
+def compare_count_sets(counts1: PrintedCounts, counts2: PrintedCounts, *, event: Literal["harmful", "beneficial"],
+                       exact: bool = False) -> ArmComparison:
+    """Newcombe difference, Miettinen-Nurminen ratio, Altman's number needed and, if asked, exact intervals.
 
     Parameters
     ----------
-    counts1, counts2 : CountSet
+    counts1, counts2 : PrintedCounts
         Arm 1 (experimental) and arm 2 (control).
     event : {"harmful", "beneficial"}
         Direction of the counted event (adverse event: harmful; response:
         beneficial), which decides between NNTH and NNTB.
+    exact : bool, optional
+        Compute the Chan-Zhang exact unconditional interval of the difference,
+        and of the ratio where :func:`ratio_citation_for` asks for it. Only
+        where both printed figures fix their counts: the exact interval takes
+        about two seconds per table, and a union over many consistent counts
+        would take minutes (then the asymptotic interval is shown and the
+        ratio is flagged by its citation).
 
     Returns
     -------
     ArmComparison
-        The number needed is the reciprocal of the union interval of the
-        difference
-        (:func:`~bolero_evidence.stats.proportions.number_needed_from_difference`).
     """
     difference = effect_over_counts(counts1, counts2, "difference")
     ratio = effect_over_counts(counts1, counts2, "ratio")
     needed = number_needed_from_difference(difference.estimate, difference.low, difference.high, event=event)
-    return ArmComparison(difference, ratio, needed)
-
-
-def number_needed_register_bounds(needed: NumberNeeded) -> tuple[float | None, float | None]:
-    """Interval of a number needed as two register bounds, or ``(None, None)``.
-
-    When the difference interval includes no effect, Altman's interval is two
-    disjoint pieces (NNTB a to ∞ and NNTH b to ∞), which two bounds cannot
-    hold: the register then leaves the bounds empty and the description
-    carries :meth:`NumberNeeded.describe`.
-    """
-    if needed.includes_infinity:
-        return None, None
-    side = needed.benefit_range if needed.kind == "benefit" else needed.harm_range
-    return side
+    citation = ratio_citation_for(counts1, counts2)
+    difference_exact = ratio_exact = None
+    if exact and counts1.is_unique and counts2.is_unique:
+        difference_exact = effect_over_counts(counts1, counts2, "difference", method="exact-unconditional")
+        if citation.interval_method == "exact-unconditional":
+            ratio_exact = effect_over_counts(counts1, counts2, "ratio", method="exact-unconditional")
+    return ArmComparison(difference, ratio, needed, citation, difference_exact, ratio_exact)
 
 
 def method_text(measure: str, counts_unique: bool) -> str:
@@ -423,7 +192,9 @@ def method_text(measure: str, counts_unique: bool) -> str:
     base = {
         "rate": "Clopper-Pearson 95% CI",
         "difference": "Newcombe hybrid score 95% CI",
-        "ratio": "Miettinen-Nurminen score 95% CI",
+        "ratio": "Miettinen-Nurminen score 95% CI (asymptotic)",
+        "ratio_exact": "Chan-Zhang exact unconditional 95% CI (inverting two one-sided tests)",
+        "difference_exact": "Chan-Zhang exact unconditional 95% CI (inverting two one-sided tests)",
         "nnt": "1 / risk difference; Altman 95% CI from the Newcombe interval",
     }[measure]
     if counts_unique:
@@ -465,7 +236,7 @@ def objective_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     -------
     DataFrame
         One row per assessment and arm with ``printed`` (the percentage),
-        ``nobs`` (randomised N), ``counts`` (:class:`CountSet`), ``estimate``,
+        ``nobs`` (randomised N), ``counts`` (:class:`PrintedCounts`), ``estimate``,
         ``low``, ``high`` (Clopper-Pearson, percent, union over consistent
         counts), ``printed_low``, ``printed_high`` (printed text),
         ``low_reproduced``, ``high_reproduced``, and the same for Wilson
@@ -483,7 +254,7 @@ def objective_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             printed = pick_row(response, statistic="pct", **where)["printed"]
             printed_low = pick_row(response, statistic="ci_low", **where)["printed"]
             printed_high = pick_row(response, statistic="ci_high", **where)["printed"]
-            counts = count_set(printed, n[arm])
+            counts = counts_for_printed(printed, n[arm])
             exact = interval_over_counts(counts, "clopper-pearson")
             wilson = interval_over_counts(counts, "wilson")
             estimate, low, high = exact.percent
@@ -502,16 +273,22 @@ def objective_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def _clinical_benefit_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every printed clinical benefit rate, one row per source and arm, in the data's order."""
-    response = tables["response"]
+    response = attribute_cuts(tables["response"])
     rows = response[(response["category"] == "clinical_benefit") & (response["statistic"] == "pct")]
-    found = [dict(source_id=r.source_id, data_cut=r.data_cut, assessment=r.assessment, arm=r.arm, printed=r.printed,
-                  locator=r.locator) for r in rows.itertuples()]
-    outcomes = tables["trial_outcomes"]
-    review = outcomes[(outcomes["trial"] == "bolero2") & (outcomes["endpoint"] == "cbr")]
-    arm_of = {v: k for k, v in _OUTCOME_ARMS.items()}
-    found += [dict(source_id=r.source_id, data_cut=r.data_cut, assessment=r.assessment, arm=arm_of[r.arm],
-                   printed=r.printed, locator=r.locator) for r in review.itertuples()]
+    found = [dict(source_id=r.source_id, data_cut=r.data_cut, cut_inferred=r.cut_inferred, assessment=r.assessment,
+                  arm=r.arm, printed=r.printed, locator=r.locator) for r in rows.itertuples()]
+    found += _review_rows(tables, "cbr").to_dict("records")
     return pd.DataFrame(found)
+
+
+def _review_rows(tables: dict[str, pd.DataFrame], endpoint: str) -> pd.DataFrame:
+    """The BOLERO-2 rows of the review's Table 1 for one endpoint, arms named as here, cut attributed."""
+    outcomes = attribute_cuts(tables["trial_outcomes"])
+    review = outcomes[(outcomes["trial"] == "bolero2") & (outcomes["endpoint"] == endpoint)]
+    arm_of = {v: k for k, v in _OUTCOME_ARMS.items()}
+    return pd.DataFrame([dict(source_id=r.source_id, data_cut=r.data_cut, cut_inferred=bool(r.cut_inferred),
+                              assessment=r.assessment, arm=arm_of[r.arm], printed=r.printed, locator=r.locator)
+                         for r in review.itertuples()])
 
 
 def _discrepancy_numbers(discrepancies: list, table: str, measure_part: str) -> str:
@@ -532,7 +309,7 @@ def clinical_benefit(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     -------
     DataFrame
         One row per source and arm: ``source_id``, ``data_cut``, ``arm``,
-        ``printed``, ``nobs``, ``counts`` (:class:`CountSet`), ``estimate``,
+        ``printed``, ``nobs``, ``counts`` (:class:`PrintedCounts`), ``estimate``,
         ``low``, ``high`` (percent), ``discrepancy`` (numbers in the list of
         discrepancies, e.g. ``"D5"``).
     """
@@ -540,104 +317,213 @@ def clinical_benefit(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     discrepancies = find_discrepancies(tables)
     rows = []
     for r in _clinical_benefit_rows(tables).itertuples():
-        counts = count_set(r.printed, n[r.arm])
+        counts = counts_for_printed(r.printed, n[r.arm])
         estimate, low, high = interval_over_counts(counts).percent
-        rows.append({"source_id": r.source_id, "data_cut": r.data_cut, "arm": r.arm, "printed": r.printed,
+        rows.append({"source_id": r.source_id, "data_cut": r.data_cut, "cut_inferred": r.cut_inferred,
+                     "assessment": r.assessment, "arm": r.arm, "printed": r.printed,
                      "nobs": n[r.arm], "counts": counts, "estimate": estimate, "low": low, "high": high,
                      "discrepancy": _discrepancy_numbers(discrepancies, "response", f"arm={r.arm}, category=clinical_benefit")})
     return pd.DataFrame(rows)
 
 
-def response_comparisons(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Everolimus against placebo: difference, ratio and NNT for ORR (each assessment) and each CBR version.
+FINAL_ENDPOINTS = {"orr": "Objective response", "os_events": "Deaths"}
+
+
+def final_analysis_rates(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Objective response and deaths of the final analysis (the review's Table 1), with intervals over the randomised N.
+
+    The review prints percentages only, and no denominator; the randomised N
+    of the same trial (485 and 239) is assumed, as for the clinical benefit
+    rates. The review names no data cut for these rows; they are read under
+    the inferred (final) cut, and ``cut_inferred`` says so.
 
     Returns
     -------
     DataFrame
-        One row per outcome version: ``endpoint`` (``orr``/``cbr``),
-        ``version`` (assessment for ORR, source id for CBR), ``data_cut``,
-        ``comparison`` (:class:`ArmComparison`, response a beneficial event),
-        ``difference``, ``difference_low``, ``difference_high`` (percentage
-        points), ``ratio``, ``ratio_low``, ``ratio_high``, ``tables`` (count
+        One row per ``endpoint`` (``orr``, ``os_events``) and ``arm``:
+        ``source_id``, ``data_cut``, ``cut_inferred``, ``assessment``,
+        ``printed``, ``nobs``, ``counts`` (:class:`PrintedCounts`),
+        ``estimate``, ``low``, ``high`` (Clopper-Pearson, percent).
+    """
+    n = randomised_n(tables)
+    rows = []
+    for endpoint in FINAL_ENDPOINTS:
+        for r in _review_rows(tables, endpoint).itertuples():
+            counts = counts_for_printed(r.printed, n[r.arm])
+            estimate, low, high = interval_over_counts(counts).percent
+            rows.append({"endpoint": endpoint, "source_id": r.source_id, "data_cut": r.data_cut,
+                         "cut_inferred": r.cut_inferred, "assessment": r.assessment, "arm": r.arm, "printed": r.printed,
+                         "nobs": n[r.arm], "counts": counts, "estimate": estimate, "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def response_comparisons(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Everolimus against placebo: difference, ratio and NNT for every response version and the final deaths.
+
+    Exact unconditional intervals (:func:`compare_count_sets` with
+    ``exact=True``) are computed where the printed figures fix the counts.
+
+    Returns
+    -------
+    DataFrame
+        One row per outcome version: ``endpoint`` (``orr``, ``cbr``,
+        ``os_events``), ``version`` (source id), ``assessment``,
+        ``data_cut``, ``cut_inferred``, ``event`` (``beneficial`` for
+        response, ``harmful`` for death), ``comparison``
+        (:class:`ArmComparison`), ``difference``, ``difference_low``,
+        ``difference_high`` (percentage points, Newcombe),
+        ``difference_exact_low``, ``difference_exact_high`` (NaN where not
+        computed), ``ratio``, ``ratio_low``, ``ratio_high`` (asymptotic),
+        ``ratio_exact_low``, ``ratio_exact_high``, ``tables`` (count
         combinations the union runs over).
     """
     rows = []
     orr = objective_response(tables)
     for assessment in ASSESSMENTS:
         arms = orr[orr["assessment"] == assessment].set_index("arm")
-        rows.append(("orr", assessment, "interim", arms.loc["everolimus", "counts"], arms.loc["placebo", "counts"]))
+        rows.append(("orr", "nejm_2011", assessment, "interim", False, "beneficial", arms.loc["everolimus", "counts"],
+                     arms.loc["placebo", "counts"]))
     cbr = clinical_benefit(tables)
     for source_id, arms in cbr.groupby("source_id", sort=False):
         arms = arms.set_index("arm")
-        rows.append(("cbr", source_id, arms.loc["everolimus", "data_cut"], arms.loc["everolimus", "counts"],
-                     arms.loc["placebo", "counts"]))
+        first = arms.loc["everolimus"]
+        rows.append(("cbr", source_id, first["assessment"], first["data_cut"], bool(first["cut_inferred"]), "beneficial",
+                     first["counts"], arms.loc["placebo", "counts"]))
+    final = final_analysis_rates(tables)
+    for endpoint, arms in final.groupby("endpoint", sort=False):
+        arms = arms.set_index("arm")
+        first = arms.loc["everolimus"]
+        event = "beneficial" if endpoint == "orr" else "harmful"
+        rows.append((endpoint, first["source_id"], first["assessment"], first["data_cut"], bool(first["cut_inferred"]),
+                     event, first["counts"], arms.loc["placebo", "counts"]))
     result = []
-    for endpoint, version, data_cut, everolimus, placebo in rows:
-        comparison = compare_count_sets(everolimus, placebo, event="beneficial")
+    for endpoint, version, assessment, data_cut, inferred, event, everolimus, placebo in rows:
+        comparison = compare_count_sets(everolimus, placebo, event=event, exact=True)
         d, r = comparison.difference, comparison.ratio
-        result.append({"endpoint": endpoint, "version": version, "data_cut": data_cut, "comparison": comparison,
+        de, re_ = comparison.difference_exact, comparison.ratio_exact
+        result.append({"endpoint": endpoint, "version": version, "assessment": assessment, "data_cut": data_cut,
+                       "cut_inferred": inferred, "event": event, "comparison": comparison,
                        "difference": 100 * d.estimate, "difference_low": 100 * d.low, "difference_high": 100 * d.high,
-                       "ratio": r.estimate, "ratio_low": r.low, "ratio_high": r.high, "tables": d.tables})
+                       "difference_exact_low": 100 * de.low if de else math.nan,
+                       "difference_exact_high": 100 * de.high if de else math.nan,
+                       "ratio": r.estimate, "ratio_low": r.low, "ratio_high": r.high,
+                       "ratio_exact_low": re_.low if re_ else math.nan, "ratio_exact_high": re_.high if re_ else math.nan,
+                       "tables": d.tables})
     return pd.DataFrame(result)
 
 
-def rate_figures(orr: pd.DataFrame, cbr: pd.DataFrame) -> list[Figure]:
-    """Register figures of the response rates: ``orr.<assessment>.<arm>`` and ``cbr.<source>.<arm>`` (percent).
+def _cut_text(data_cut: str, inferred: bool) -> str:
+    return CUT_NAMES[data_cut] + (" (cut inferred)" if inferred else "")
+
+
+def _stem(endpoint: str, version: str, assessment: str, data_cut: str) -> str:
+    """Register id stem: ``orr.local`` (interim, NEJM Table 3), ``orr.unstated.final``,
+    ``cbr.oncology_news_2011.unstated.interim``, ``deaths.final``."""
+    if endpoint == "orr":
+        # The interim figures keep their ids of the first release (the cut is the NEJM's only one).
+        return f"orr.{assessment}" if data_cut == "interim" else f"orr.{assessment}.{data_cut}"
+    if endpoint == "cbr":
+        return f"cbr.{version}.{assessment}.{data_cut}"
+    return f"deaths.{data_cut}"
+
+
+def rate_figures(orr: pd.DataFrame, cbr: pd.DataFrame, final: pd.DataFrame | None = None) -> list[Figure]:
+    """Register figures of the response rates (percent).
+
+    Ids ``orr.<assessment>.<arm>`` (interim, NEJM Table 3),
+    ``orr.<assessment>.final.<arm>``, ``cbr.<source>.<assessment>.<cut>.<arm>``
+    and ``deaths.<cut>.<arm>``.
 
     Parameters
     ----------
-    orr, cbr : DataFrame
-        :func:`objective_response` and :func:`clinical_benefit`.
+    orr, cbr, final : DataFrame
+        :func:`objective_response`, :func:`clinical_benefit` and
+        :func:`final_analysis_rates` (optional).
     """
     figures = []
     for r in orr.itertuples():
         figures.append(Figure(
             f"orr.{r.assessment}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
             method=method_text("rate", r.counts.is_unique), inputs=("nejm_2011",),
-            description=f"Objective response, {r.assessment} assessment, {ARM_LABELS[r.arm]}: "
+            description=f"Objective response, {r.assessment} assessment, interim analysis, {ARM_LABELS[r.arm]}: "
                         f"{r.counts.text()} of {r.nobs} randomised (from the printed {r.printed}%)"))
     for r in cbr.itertuples():
         figures.append(Figure(
-            f"cbr.{r.source_id}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
+            f"cbr.{r.source_id}.{r.assessment}.{r.data_cut}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high,
+            unit="percent", method=method_text("rate", r.counts.is_unique) + "; denominator assumed: randomised N",
+            inputs=(r.source_id, "nejm_2011"),
+            description=f"Clinical benefit rate as printed by {VERSION_NAMES[r.source_id]} ({_cut_text(r.data_cut, r.cut_inferred)}, "
+                        f"assessment {r.assessment}), {ARM_LABELS[r.arm]}: {r.counts.text()} of {r.nobs} randomised "
+                        f"(from the printed {r.printed})"))
+    for r in ([] if final is None else final.itertuples()):
+        stem = _stem(r.endpoint, r.source_id, r.assessment, r.data_cut)
+        figures.append(Figure(
+            f"{stem}.{r.arm}", r.estimate, ci_low=r.low, ci_high=r.high, unit="percent",
             method=method_text("rate", r.counts.is_unique) + "; denominator assumed: randomised N",
             inputs=(r.source_id, "nejm_2011"),
-            description=f"Clinical benefit rate as printed by {r.source_id} ({CUT_NAMES[r.data_cut]}), "
-                        f"{ARM_LABELS[r.arm]}: {r.counts.text()} of {r.nobs} randomised (from the printed {r.printed})"))
+            description=f"{FINAL_ENDPOINTS[r.endpoint]} as printed by {VERSION_NAMES[r.source_id]} "
+                        f"({_cut_text(r.data_cut, r.cut_inferred)}), {ARM_LABELS[r.arm]}: {r.counts.text()} of {r.nobs} "
+                        f"randomised (from the printed {r.printed}%)"))
     return figures
 
 
-def comparison_where(endpoint: str, version: str, data_cut: str) -> str:
+def comparison_where(endpoint: str, version: str, data_cut: str, assessment: str = "unstated", inferred: bool = False) -> str:
     """Which version of an outcome a comparison is of: ``NEJM 2011, Table 3, local, interim``."""
-    if endpoint == "orr":
-        return f"{VERSION_NAMES['nejm_2011']}, {version}, interim"
-    return f"{VERSION_NAMES[version]}, {CUT_NAMES[data_cut]}"
+    if version == "nejm_2011":
+        return f"{VERSION_NAMES['nejm_2011']}, {assessment}, {data_cut}"
+    return f"{VERSION_NAMES[version]}, {_cut_text(data_cut, inferred)}"
 
 
 def comparison_figures(comparisons: pd.DataFrame) -> list[Figure]:
-    """Register figures of :func:`response_comparisons`: ``<endpoint>.<version>.{difference, ratio, nnt}``."""
+    """Register figures of :func:`response_comparisons`: ``<stem>.{difference, difference_exact, ratio, nnt}``.
+
+    The ratio follows :func:`~bolero_evidence.stats.exact.ratio_citation`:
+    with sparse counts and an exact interval computed, the registered
+    interval is the exact one (the asymptotic interval is in the method
+    text); a ratio whose estimate is 0 or infinite is not registered.
+    """
     figures = []
     for c in comparisons.itertuples():
-        if c.endpoint == "orr":
-            outcome, inputs = "Objective response", ("nejm_2011",)
-        else:
-            outcome, inputs = "Clinical benefit", (c.version, "nejm_2011")
-        prefix = f"{c.endpoint}.{c.version}"
-        difference = c.comparison.difference
+        outcome = {"orr": "Objective response", "cbr": "Clinical benefit", "os_events": "Death"}[c.endpoint]
+        inputs = ("nejm_2011",) if c.version == "nejm_2011" else (c.version, "nejm_2011")
+        prefix = _stem(c.endpoint, c.version, c.assessment, c.data_cut)
+        comparison = c.comparison
+        difference = comparison.difference
         unique = difference.counts1.is_unique and difference.counts2.is_unique
-        needed = c.comparison.number_needed
-        what = f"{outcome} ({comparison_where(c.endpoint, c.version, c.data_cut)}), everolimus vs placebo"
-        low, high = number_needed_register_bounds(needed)
-        figures += [
-            Figure(f"{prefix}.difference", c.difference, ci_low=c.difference_low, ci_high=c.difference_high,
-                   unit="percentage_points", method=method_text("difference", unique), inputs=inputs,
-                   description=f"{what}: difference in rate"),
-            Figure(f"{prefix}.ratio", c.ratio, ci_low=c.ratio_low, ci_high=c.ratio_high, unit="ratio",
-                   method=method_text("ratio", unique), inputs=inputs, description=f"{what}: ratio of rates"),
-            Figure(f"{prefix}.nnt", needed.estimate, ci_low=low, ci_high=high, unit="patients",
-                   method=method_text("nnt", unique), inputs=inputs,
-                   description=f"{what}: number needed to treat for one more response, {needed.describe(1)}"),
-        ]
+        needed = comparison.number_needed
+        what = f"{outcome} ({comparison_where(c.endpoint, c.version, c.data_cut, c.assessment, c.cut_inferred)}), everolimus vs placebo"
+        label = "treat for one more response" if c.event == "beneficial" else "treat for one death more or fewer"
+        suffix = "nnt"
+        figures.append(Figure(f"{prefix}.difference", c.difference, ci_low=c.difference_low, ci_high=c.difference_high,
+                              unit="percentage_points", method=method_text("difference", unique), inputs=inputs,
+                              description=f"{what}: difference in rate"))
+        if comparison.difference_exact is not None:
+            figures.append(Figure(f"{prefix}.difference_exact", c.difference, ci_low=c.difference_exact_low,
+                                  ci_high=c.difference_exact_high, unit="percentage_points",
+                                  method=method_text("difference_exact", unique), inputs=inputs,
+                                  description=f"{what}: difference in rate, exact interval"))
+        figures += _ratio_figures(prefix, c, comparison, unique, inputs, what)
+        figures.append(Figure.number_needed(f"{prefix}.{suffix}", needed, method=method_text("nnt", unique), inputs=inputs,
+                                            description=f"{what}: number needed to {label}, {needed.describe(1)}"))
     return figures
+
+
+def _ratio_figures(prefix: str, c, comparison: ArmComparison, unique: bool, inputs, what: str) -> list[Figure]:
+    citation = comparison.citation
+    if not citation.cite_estimate:
+        return []
+    if citation.kind == "sparse" and comparison.ratio_exact is not None:
+        fewer, more = citation.neighbour_estimates
+        method = (f"{method_text('ratio_exact', unique)}; sparse counts: {citation.reason}; asymptotic (Miettinen-Nurminen) "
+                  f"interval {c.ratio_low:.3g} to {c.ratio_high:.3g}")
+        return [Figure(f"{prefix}.ratio", c.ratio, ci_low=c.ratio_exact_low, ci_high=c.ratio_exact_high, unit="ratio",
+                       method=method, inputs=inputs,
+                       description=f"{what}: ratio of rates (one event fewer or more in the sparse arm: {fewer:.3g}, {more:.3g})")]
+    method = method_text("ratio", unique)
+    if citation.kind == "sparse":
+        method += f"; sparse counts, not to be cited as an estimate: {citation.reason} (no exact interval over the union)"
+    return [Figure(f"{prefix}.ratio", c.ratio, ci_low=c.ratio_low, ci_high=c.ratio_high, unit="ratio", method=method,
+                   inputs=inputs, description=f"{what}: ratio of rates")]
 
 
 def best_overall_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -647,7 +533,7 @@ def best_overall_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     -------
     DataFrame
         ``assessment``, ``arm``, ``category``, ``printed``, ``value``
-        (percent), ``nobs`` (randomised N), ``counts`` (:class:`CountSet`).
+        (percent), ``nobs`` (randomised N), ``counts`` (:class:`PrintedCounts`).
     """
     response = tables["response"]
     n = randomised_n(tables)
@@ -658,7 +544,8 @@ def best_overall_response(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 row = pick_row(response, data_cut="interim", assessment=assessment, arm=arm, category=category,
                                statistic="pct", source_id="nejm_2011")
                 rows.append({"assessment": assessment, "arm": arm, "category": category, "printed": row["printed"],
-                             "value": float(row["value"]), "nobs": n[arm], "counts": count_set(row["printed"], n[arm])})
+                             "value": float(row["value"]), "nobs": n[arm],
+                             "counts": counts_for_printed(row["printed"], n[arm])})
     return pd.DataFrame(rows)
 
 
@@ -695,7 +582,7 @@ def bor_checks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             orr_value = parse_printed(orr_row["printed"]).value
             orr_tolerance = (parse_printed(orr_row["printed"]).resolution + parse_printed(cr["printed"]).resolution
                              + parse_printed(pr["printed"]).resolution)
-            cr_pr = sum_count_sets(cr["counts"], pr["counts"])
+            cr_pr = sum_counts(cr["counts"], pr["counts"])
             rows.append({
                 "assessment": assessment, "arm": arm, "total": total, "total_tolerance": tolerance,
                 "total_ok": abs(total - 100) <= tolerance + _PRINT_SLACK,

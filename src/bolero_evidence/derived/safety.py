@@ -13,25 +13,23 @@ difference interval.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from ..register import Figure
-from .common import attribute_cuts, pick, pick_row
-from .response import (
-    ARMS,
-    ArmComparison,
-    CountSet,
-    compare_count_sets,
-    count_set,
+from ..stats.rounding import (
+    PrintedCounts,
+    ReadingSensitivity,
+    counts_for_printed,
     effect_over_counts,
-    exact_count,
-    method_text,
-    number_needed_register_bounds,
-    randomised_n,
-    sum_count_sets,
+    exact_counts,
+    sum_counts,
 )
+from .common import attribute_cuts, pick, pick_row
+from .response import ARMS, ArmComparison, compare_count_sets, method_text, randomised_n
+
+# NEJM Table 2 prints "<1" for small non-zero percentages; the project's
+# reading of that convention is stated once in bolero_evidence.stats.rounding.
+TABLE2_FLAG = "<1"
 
 __all__ = [
     "DISCONTINUATION_MEASURES",
@@ -101,7 +99,7 @@ def discontinuation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     DataFrame
         One row per ``measure`` and ``drug``: ``printed_everolimus``,
         ``printed_placebo``, ``counts_everolimus``, ``counts_placebo``
-        (:class:`CountSet` of the safety population),
+        (:class:`PrintedCounts` of the safety population),
         ``randomised_counts_everolimus``, ``randomised_counts_placebo`` (of
         the randomised N), ``counts_differ`` (the two denominators allow
         different counts in at least one arm), ``counts_printed`` (counts are
@@ -119,8 +117,8 @@ def discontinuation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for measure, drug in items:
         printed = {arm: pick_row(exposure, data_cut="interim", measure=measure, drug=drug, arm=arm, statistic="pct",
                                  source_id="nejm_2011")["printed"] for arm in ARMS}
-        counts = {arm: count_set(printed[arm], safety[arm]) for arm in ARMS}
-        alternative = {arm: count_set(printed[arm], randomised[arm]) for arm in ARMS}
+        counts = {arm: counts_for_printed(printed[arm], safety[arm]) for arm in ARMS}
+        alternative = {arm: counts_for_printed(printed[arm], randomised[arm]) for arm in ARMS}
         rows.append(_discontinuation_row(measure, drug, printed, counts, alternative, counts_printed=False))
     measure = "death_adverse_event"
     where = dict(data_cut="interim", measure=measure, drug="study_treatment", source_id="nejm_2011")
@@ -129,14 +127,15 @@ def discontinuation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         n = int(pick(exposure, arm=arm, statistic="n", **where))
         percent = pick_row(exposure, arm=arm, statistic="pct", **where)["printed"]
         printed[arm] = f"{n} ({percent})"
-        counts[arm], alternative[arm] = exact_count(n, safety[arm]), exact_count(n, randomised[arm])
+        counts[arm], alternative[arm] = exact_counts(n, safety[arm]), exact_counts(n, randomised[arm])
     rows.append(_discontinuation_row(measure, "study_treatment", printed, counts, alternative, counts_printed=True))
     return pd.DataFrame(rows)
 
 
-def _discontinuation_row(measure: str, drug: str, printed: dict, counts: dict[str, CountSet],
-                         alternative: dict[str, CountSet], *, counts_printed: bool) -> dict:
-    comparison = compare_count_sets(counts["everolimus"], counts["placebo"], event="harmful")
+def _discontinuation_row(measure: str, drug: str, printed: dict, counts: dict[str, PrintedCounts],
+                         alternative: dict[str, PrintedCounts], *, counts_printed: bool) -> dict:
+    # Exact intervals where the counts are printed (the deaths: 7 and 1, sparse).
+    comparison = compare_count_sets(counts["everolimus"], counts["placebo"], event="harmful", exact=counts_printed)
     return {"measure": measure, "drug": drug,
             "printed_everolimus": printed["everolimus"], "printed_placebo": printed["placebo"],
             "counts_everolimus": counts["everolimus"], "counts_placebo": counts["placebo"],
@@ -157,20 +156,22 @@ def _label(locator: str) -> str:
     return locator.split(", ")[1]
 
 
-def adverse_event_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def adverse_event_counts(tables: dict[str, pd.DataFrame], reading: str = "threshold") -> pd.DataFrame:
     """Counts consistent with each Table 2 percentage, per term and arm, in Table 2's order.
 
-    A printed ``0`` is read as no patient, because the table prints ``<1``
-    for any non-zero percentage under 1; ``<1`` is 1 to ``ceil(N/100) - 1``
-    patients; grade 3-4 is the set of sums of the grade 3 and grade 4 counts
-    (a patient is counted at her worst grade, so the two are disjoint).
+    Read with :func:`~bolero_evidence.stats.rounding.counts_for_printed` and
+    the table's flag ``<1`` under the project's reading (``"threshold"``: a
+    printed ``0`` is no patient, ``<1`` is ``0 < 100 k / N < 1`` and a
+    printed ``1`` is ``1 <= 100 k / N <= 1.5``), or under ``reading``;
+    grade 3-4 is the set of sums of the grade 3 and grade 4 counts (a patient
+    is counted at her worst grade, so the two are disjoint).
 
     Returns
     -------
     DataFrame
         ``term``, ``label`` (as printed), ``arm``, ``nobs`` (Table 2's N),
         ``printed_any``, ``printed_3``, ``printed_4``, ``any``, ``grade_3``,
-        ``grade_4``, ``grade_3_4`` (:class:`CountSet`).
+        ``grade_4``, ``grade_3_4`` (:class:`PrintedCounts`).
     """
     table2 = table2_rows(tables)
     rows = []
@@ -178,11 +179,12 @@ def adverse_event_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for arm in ARMS:
             cells = {grade: pick_row(rows_of_term, arm=arm, grade=grade) for grade in ("any", "3", "4")}
             nobs = int(cells["any"]["n_arm"])
-            sets = {grade: count_set(cell["printed"], nobs, zero_is_none=True) for grade, cell in cells.items()}
+            sets = {grade: counts_for_printed(cell["printed"], nobs, flag=TABLE2_FLAG, reading=reading)
+                    for grade, cell in cells.items()}
             rows.append({"term": term, "label": _label(cells["any"]["locator"]), "arm": arm, "nobs": nobs,
                          "printed_any": cells["any"]["printed"], "printed_3": cells["3"]["printed"],
                          "printed_4": cells["4"]["printed"], "any": sets["any"], "grade_3": sets["3"],
-                         "grade_4": sets["4"], "grade_3_4": sum_count_sets(sets["3"], sets["4"])})
+                         "grade_4": sets["4"], "grade_3_4": sum_counts(sets["3"], sets["4"])})
     return pd.DataFrame(rows)
 
 
@@ -195,10 +197,17 @@ def adverse_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         One row per ``term`` and ``grade`` (``any``, ``grade_3_4``), Table 2
         order: ``label``, ``printed_everolimus``, ``printed_placebo`` (for
         grade 3-4 the grade 3 and grade 4 percentages, ``"8/0"``),
-        ``counts_everolimus``, ``counts_placebo`` (:class:`CountSet`) and the
-        comparison columns (see :func:`discontinuation`).
+        ``counts_everolimus``, ``counts_placebo`` (:class:`PrintedCounts`) and the
+        comparison columns (see :func:`discontinuation`), and the sensitivity
+        to the reading of the table's rounding: ``rounding_difference_low``,
+        ``rounding_difference_high`` (the difference's union interval under
+        the ``"rounding"`` reading), ``reading_changes_interval`` and
+        ``reading_changes_conclusion`` (whether the interval excludes 0
+        under one reading and not the other; the same for the ratio's 1 in
+        ``reading_changes_ratio_conclusion``).
     """
     counts = adverse_event_counts(tables).set_index(["term", "arm"])
+    other = adverse_event_counts(tables, reading="rounding").set_index(["term", "arm"])
     rows = []
     for term in counts.index.get_level_values("term").drop_duplicates():
         e, p = counts.loc[(term, "everolimus")], counts.loc[(term, "placebo")]
@@ -208,33 +217,58 @@ def adverse_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             else:
                 printed_e, printed_p = f"{e['printed_3']}/{e['printed_4']}", f"{p['printed_3']}/{p['printed_4']}"
             comparison = compare_count_sets(e[column], p[column], event="harmful")
+            e_other, p_other = other.loc[(term, "everolimus"), column], other.loc[(term, "placebo"), column]
+            sensitivity = {measure: _reading_sensitivity(e[column], p[column], e_other, p_other, measure)
+                           for measure in ("difference", "ratio")}
+            d_other = sensitivity["difference"][1]
             rows.append({"term": term, "label": e["label"], "grade": grade, "printed_everolimus": printed_e,
                          "printed_placebo": printed_p, "counts_everolimus": e[column], "counts_placebo": p[column],
-                         **_comparison_columns(comparison)})
+                         **_comparison_columns(comparison),
+                         "rounding_counts_everolimus": e_other, "rounding_counts_placebo": p_other,
+                         "rounding_difference_low": 100 * d_other.low, "rounding_difference_high": 100 * d_other.high,
+                         "reading_changes_interval": sensitivity["difference"][0].interval_changes,
+                         "reading_changes_conclusion": sensitivity["difference"][0].conclusion_changes,
+                         "reading_changes_ratio_conclusion": sensitivity["ratio"][0].conclusion_changes})
     return pd.DataFrame(rows)
 
 
-def grade_3_4_headline_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _reading_sensitivity(e: PrintedCounts, p: PrintedCounts, e_other: PrintedCounts, p_other: PrintedCounts, measure: str):
+    """:class:`~bolero_evidence.stats.rounding.ReadingSensitivity` of one comparison, from counts already read both ways.
+
+    :func:`~bolero_evidence.stats.rounding.effect_under_both_readings` takes
+    printed percentages; a grade 3-4 row is a sum of two printed cells, so the
+    two readings' counts are compared here with the same union rule.
+    """
+    primary = effect_over_counts(e, p, measure)
+    alternative = effect_over_counts(e_other, p_other, measure)
+    return ReadingSensitivity(primary=primary, alternative=alternative), alternative
+
+
+def grade_3_4_headline_check(tables: dict[str, pd.DataFrame], reading: str = "threshold") -> pd.DataFrame:
     """Whether the printed grade 3-4 figures (NEJM abstract and text, news report) fit Table 2.
 
     For each printed grade 3-4 percentage: the counts of the safety
     population consistent with it, the sums of Table 2's grade 3 and grade 4
     counts, and whether the two sets share a count. A printed ``0%`` is read
-    as no patient (the same sentences print ``<1%``).
+    as no patient (the same sentences print ``<1%``). Both sides are read
+    under ``reading`` (:mod:`bolero_evidence.stats.rounding`); under the
+    project's ``"threshold"`` reading, three sentences that print the
+    placebo dyspnoea as 1% and the news report's 5% for anaemia do not fit
+    Table 2 with grade 3 and grade 4 disjoint, as the module documents.
 
     Returns
     -------
     DataFrame
         ``term``, ``label``, ``arm``, ``source_id``, ``locator``,
         ``printed``, ``printed_counts``, ``table2_counts``
-        (:class:`CountSet`), ``overlap`` (tuple of shared counts),
+        (:class:`PrintedCounts`), ``overlap`` (tuple of shared counts),
         ``consistent`` (bool).
     """
     # Table 2 is the interim analysis: compare the grade 3-4 figures stated to
     # be interim, and those inferred to be (marked by cut_inferred).
     events = attribute_cuts(tables["adverse_events"])
     headline = events[(events["grade"] == "3-4") & (events["data_cut"] == "interim")]
-    table2 = adverse_event_counts(tables).set_index(["term", "arm"])
+    table2 = adverse_event_counts(tables, reading=reading).set_index(["term", "arm"])
     safety = safety_n(tables)
     rows = []
     seen = set()
@@ -245,7 +279,7 @@ def grade_3_4_headline_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         seen.add(key)
         # The typed value, not the printed text: the review's extraction prints "<1" as ",1".
         percent = f"<{r.value:g}" if r.qualifier == "lt" else r.printed
-        printed_counts = count_set(percent, safety[r.arm], zero_is_none=True)
+        printed_counts = counts_for_printed(percent, safety[r.arm], flag=TABLE2_FLAG, reading=reading)
         table2_counts = table2.loc[(r.term, r.arm), "grade_3_4"]
         overlap = tuple(sorted(set(printed_counts.counts) & set(table2_counts.counts)))
         rows.append({"term": r.term, "label": table2.loc[(r.term, r.arm), "label"], "arm": r.arm,
@@ -302,10 +336,10 @@ def on_treatment(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for arm in ARMS:
         n = int(pick(exposure, arm=arm, statistic="n", **where))
         pct = pick_row(exposure, arm=arm, statistic="pct", **where)["printed"]
-        counts[arm] = exact_count(n, randomised[arm])
+        counts[arm] = exact_counts(n, randomised[arm])
         rows.append({"arm": arm, "count": n, "printed_pct": pct, "nobs": randomised[arm],
-                     "fits_randomised": n in count_set(pct, randomised[arm]).counts,
-                     "fits_safety": n in count_set(pct, safety[arm]).counts})
+                     "fits_randomised": n in counts_for_printed(pct, randomised[arm]).counts,
+                     "fits_safety": n in counts_for_printed(pct, safety[arm]).counts})
     d = effect_over_counts(counts["everolimus"], counts["placebo"], "difference")
     r = effect_over_counts(counts["everolimus"], counts["placebo"], "ratio")
     frame = pd.DataFrame(rows)
@@ -349,7 +383,7 @@ def exposure_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _counts_text(everolimus: CountSet, placebo: CountSet) -> str:
+def _counts_text(everolimus: PrintedCounts, placebo: PrintedCounts) -> str:
     return f"counts {everolimus.text()} of {everolimus.nobs} vs {placebo.text()} of {placebo.nobs}"
 
 
@@ -363,40 +397,66 @@ def discontinuation_figures(stopped: pd.DataFrame) -> list[Figure]:
         what = (f"{MEASURE_NAMES[r.measure]} ({DRUG_NAMES[r.drug]}), everolimus vs placebo arm, safety population "
                 f"({_counts_text(r.counts_everolimus, r.counts_placebo)})")
         needed = r.comparison.number_needed
-        low, high = number_needed_register_bounds(needed)
-        figures += [
-            Figure(f"{prefix}.difference", r.difference, ci_low=r.difference_low, ci_high=r.difference_high,
-                   unit="percentage_points", method=method_text("difference", unique) + denominator, inputs=("nejm_2011",),
-                   description=f"{what}: risk difference"),
-            Figure(f"{prefix}.ratio", r.ratio, ci_low=r.ratio_low, ci_high=r.ratio_high, unit="ratio",
-                   method=method_text("ratio", unique) + denominator, inputs=("nejm_2011",),
-                   description=f"{what}: relative risk"),
-            Figure(f"{prefix}.nnh", needed.estimate, ci_low=low, ci_high=high, unit="patients",
-                   method=method_text("nnt", unique) + denominator, inputs=("nejm_2011",),
-                   description=f"{what}: number needed to harm, {needed.describe(1)}"),
-        ]
+        exact = r.comparison.difference_exact
+        figures.append(Figure(f"{prefix}.difference", r.difference, ci_low=r.difference_low, ci_high=r.difference_high,
+                              unit="percentage_points", method=method_text("difference", unique) + denominator,
+                              inputs=("nejm_2011",), description=f"{what}: risk difference"))
+        if exact is not None:
+            figures.append(Figure(f"{prefix}.difference_exact", r.difference, ci_low=100 * exact.low, ci_high=100 * exact.high,
+                                  unit="percentage_points", method=method_text("difference_exact", unique) + denominator,
+                                  inputs=("nejm_2011",), description=f"{what}: risk difference, exact interval"))
+        figures += _ratio_figures(f"{prefix}.ratio", r, unique, f"{what}: relative risk", denominator)
+        figures.append(Figure.number_needed(f"{prefix}.nnh", needed, method=method_text("nnt", unique) + denominator,
+                                            inputs=("nejm_2011",), description=f"{what}: number needed to harm, {needed.describe(1)}"))
     return figures
 
 
 def adverse_event_figures(events: pd.DataFrame) -> list[Figure]:
-    """Register figures of :func:`adverse_events`: ``ae.<term>.<grade>.difference`` and, where finite, ``.ratio``.
+    """Register figures of :func:`adverse_events`: ``ae.<term>.<grade>.difference`` and, where citable, ``.ratio``.
 
-    A relative risk with no placebo patient having the event is infinite and
-    is not registered (the table shows it as ∞).
+    A relative risk whose estimate is infinite, 0 or undefined (no patient
+    with the event in an arm) is not registered
+    (:func:`~bolero_evidence.stats.exact.ratio_citation`); a sparse one is
+    registered with its asymptotic interval and says it is not to be cited
+    (an exact interval over the union of consistent counts would need one
+    exact computation per combination). Where the other reading of Table 2's
+    rounding changes whether the difference's interval excludes 0, the
+    method says so and gives that interval.
     """
     figures = []
     for r in events.itertuples():
         unique = r.counts_everolimus.is_unique and r.counts_placebo.is_unique
         what = (f"{r.label}, grade {GRADE_NAMES[r.grade]} (NEJM Table 2), everolimus vs placebo arm, safety population "
                 f"({_counts_text(r.counts_everolimus, r.counts_placebo)})")
+        method = method_text("difference", unique)
+        if r.reading_changes_conclusion:
+            method += (f"; under the other reading of the printed rounding (<1 as under 0.5%) the interval is "
+                       f"{r.rounding_difference_low:.3g} to {r.rounding_difference_high:.3g} and the conclusion changes")
         figures.append(Figure(f"ae.{r.term}.{r.grade}.difference", r.difference, ci_low=r.difference_low,
-                              ci_high=r.difference_high, unit="percentage_points", method=method_text("difference", unique),
+                              ci_high=r.difference_high, unit="percentage_points", method=method,
                               inputs=("nejm_2011",), description=f"{what}: risk difference"))
-        if math.isfinite(r.ratio):
-            figures.append(Figure(f"ae.{r.term}.{r.grade}.ratio", r.ratio, ci_low=r.ratio_low, ci_high=r.ratio_high,
-                                  unit="ratio", method=method_text("ratio", unique), inputs=("nejm_2011",),
-                                  description=f"{what}: relative risk"))
+        figures += _ratio_figures(f"ae.{r.term}.{r.grade}.ratio", r, unique, f"{what}: relative risk", "")
     return figures
+
+
+def _ratio_figures(register_id: str, r, unique: bool, description: str, denominator: str) -> list[Figure]:
+    """The relative risk as the citation rule allows: none for a 0/infinite ratio, exact where computed, else flagged."""
+    citation = r.comparison.citation
+    if not citation.cite_estimate:
+        return []
+    exact = r.comparison.ratio_exact
+    if citation.kind == "sparse" and exact is not None:
+        fewer, more = citation.neighbour_estimates
+        return [Figure(register_id, r.ratio, ci_low=exact.low, ci_high=exact.high, unit="ratio",
+                       method=f"{method_text('ratio_exact', unique)}{denominator}; sparse counts: {citation.reason}; "
+                              f"asymptotic (Miettinen-Nurminen) interval {r.ratio_low:.3g} to {r.ratio_high:.3g}",
+                       inputs=("nejm_2011",),
+                       description=f"{description} (one event fewer or more in the sparse arm: {fewer:.3g}, {more:.3g})")]
+    method = method_text("ratio", unique) + denominator
+    if citation.kind == "sparse":
+        method += f"; sparse counts, not to be cited as an estimate: {citation.reason} (no exact interval over the union)"
+    return [Figure(register_id, r.ratio, ci_low=r.ratio_low, ci_high=r.ratio_high, unit="ratio", method=method,
+                   inputs=("nejm_2011",), description=description)]
 
 
 def exposure_figures(overview: pd.DataFrame) -> list[Figure]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..derived.design import OBSERVED_METHODS, DesignInputs, loss_reading_label
+from ..derived.design import OBSERVED_METHODS, OBSERVED_REGISTERED_AS, DesignInputs, loss_reading_label
 from .text import MISSING, estimate_with_interval, interval, number, p_value, signed, yes_no
 
 __all__ = ["inputs_table", "boundaries_table", "observed_table", "events_power_table", "follow_up_table",
@@ -62,6 +62,8 @@ def observed_table(observed: pd.DataFrame) -> pd.DataFrame:
             "Boundary at 359/528: crossed?": f"{number(r.boundary_interim, 3)}: {yes_no(r.crosses)}",
             "Own fraction; boundary there: crossed?": (f"{number(r.own_fraction, 4)}; {number(r.boundary_own_fraction, 3)}: "
                                                         f"{yes_no(r.crosses_own)}"),
+            "Registered as": (f"{OBSERVED_REGISTERED_AS[r.method].format(assessment=r.assessment)} (sign of log HR)"
+                              if r.method in OBSERVED_REGISTERED_AS else f"design.observed.{r.assessment}.*"),
         })
     return pd.DataFrame(rows)
 
@@ -115,6 +117,7 @@ def follow_up_table(follow: pd.DataFrame, inputs: DesignInputs) -> pd.DataFrame:
     """:func:`bolero_evidence.derived.design.follow_up`: calendar times per reading of the loss rate."""
     return pd.DataFrame({
         "Loss to follow-up read as": follow["reading"].map(lambda r: loss_reading_label(r, inputs.loss_to_follow_up)),
+        "Patients modelled (705 planned; not the 724 randomised)": follow["patients_modelled"].map(lambda v: number(v, 1)),
         "Loss hazard per month": follow["loss_hazard"].map(lambda v: number(v, 4)),
         "Months to 528 events": follow["calendar_months"].map(lambda v: number(v, 1)),
         "Follow-up after recruitment (months)": follow["after_accrual_months"].map(lambda v: number(v, 1)),

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .text import MISSING, estimate_with_interval, interval, number, p_value, yes_no
 
-__all__ = ["overall_table", "precision_table", "subgroup_table", "not_derivable_table"]
+__all__ = ["overall_table", "precision_table", "subgroup_table", "not_derivable_table", "model_based_table", "absolute_table"]
 
 
 def _hazard_ratio(hr: float, low: float, high: float) -> str:
@@ -72,3 +72,46 @@ def subgroup_table(subgroups: pd.DataFrame) -> pd.DataFrame:
 def not_derivable_table(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`bolero_evidence.derived.pfs.not_derivable` with readable column names."""
     return table.rename(columns={"quantity": "Quantity", "applies_to": "Where", "reason": "Why not"})
+
+
+def model_based_table(model: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bolero_evidence.derived.pfs.model_based_intervals`: model-based intervals of the gain and of the implied HR."""
+    rows = []
+    for r in model.itertuples():
+        printed_ci = (interval(r.printed_ci_low, r.printed_ci_high, 1) if not pd.isna(r.printed_ci_low)
+                      else "not derivable: a printed limit is NR")
+        rows.append({
+            "Analysis": r.label,
+            "Events (everolimus / placebo)": f"{r.events_everolimus} / {r.events_placebo}",
+            "Gain in median, months": number(r.median_gain, 1),
+            "Exponential model, pivotal 95% CI": interval(r.pivotal_low, r.pivotal_high, 1),
+            "Exponential model, delta 95% CI (check)": interval(r.delta_low, r.delta_high, 1),
+            "From the printed median CIs": printed_ci,
+            "HR implied by the medians (exponential, Wald 95% CI)": estimate_with_interval(
+                r.hr_exponential, r.hr_exponential_low, r.hr_exponential_high, 2),
+            "Printed HR (95% CI)": estimate_with_interval(r.hr_printed, r.hr_printed_low, r.hr_printed_high, 2),
+        })
+    return pd.DataFrame(rows)
+
+
+def absolute_table(absolute: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bolero_evidence.derived.pfs.absolute_effects`: GRADE absolute effects per 1000 patients."""
+    rows = []
+    for r in absolute.itertuples():
+        has_interval = not pd.isna(r.hazard_ratio_low)
+        hr = (estimate_with_interval(r.hazard_ratio, r.hazard_ratio_low, r.hazard_ratio_high, 2) if has_interval
+              else f"{number(r.hazard_ratio, 2)} (no interval printed)")
+        rows.append({
+            "Outcome": r.label + (" (cut not stated)" if r.data_cut == "unstated" else ""),
+            "By month": str(r.months),
+            "Control median, months": number(r.control_median, 1),
+            "HR (95% CI)": hr,
+            "Control, per 1000": number(r.control_per_1000, 0),
+            "Everolimus, per 1000 (95% CI)": (estimate_with_interval(r.intervention_per_1000, r.intervention_low,
+                                                                     r.intervention_high, 0) if has_interval
+                                              else f"{number(r.intervention_per_1000, 0)} (no interval)"),
+            "Difference, per 1000 (95% CI)": (estimate_with_interval(r.difference_per_1000, r.difference_low,
+                                                                     r.difference_high, 0) if has_interval
+                                              else f"{number(r.difference_per_1000, 0)} (no interval)"),
+        })
+    return pd.DataFrame(rows)

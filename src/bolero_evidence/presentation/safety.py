@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..derived.response import CountSet
 from ..derived.safety import DRUG_NAMES, GRADE_NAMES, MEASURE_NAMES
-from .text import estimate_with_interval, interval, number, yes_no
+from ..stats.rounding import PrintedCounts
+from .response import ratio_text
+from .text import MISSING, estimate_with_interval, interval, number, yes_no
 
 __all__ = ["discontinuation_table", "adverse_event_table", "adverse_event_counts_table", "grade_3_4_check_table",
            "exposure_table"]
@@ -22,7 +23,7 @@ def _difference(estimate: float, low: float, high: float) -> str:
     return estimate_with_interval(estimate, low, high, 1)
 
 
-def _counts_pair(everolimus: CountSet, placebo: CountSet) -> str:
+def _counts_pair(everolimus: PrintedCounts, placebo: PrintedCounts) -> str:
     return f"{everolimus.text()} / {placebo.text()}"
 
 
@@ -42,7 +43,9 @@ def discontinuation_table(stopped: pd.DataFrame) -> pd.DataFrame:
             randomised: _counts_pair(r.randomised_counts_everolimus, r.randomised_counts_placebo)
             + (" (differ)" if r.counts_differ else ""),
             "Risk difference, pp (95% CI)": _difference(r.difference, r.difference_low, r.difference_high),
-            "Relative risk (95% CI)": _ratio(r.ratio, r.ratio_low, r.ratio_high),
+            "Exact 95% CI, pp": (MISSING if r.comparison.difference_exact is None else
+                                 interval(100 * r.comparison.difference_exact.low, 100 * r.comparison.difference_exact.high, 1)),
+            "Relative risk (95% CI)": ratio_text(r.comparison),
             "Number needed to harm, NNTH (95% CI)": r.comparison.number_needed.describe(1),
         })
     return pd.DataFrame(rows)
@@ -57,7 +60,11 @@ def adverse_event_table(events: pd.DataFrame) -> pd.DataFrame:
         "Placebo %": events["printed_placebo"],
         "Risk difference, pp (95% CI)": [_difference(*r) for r in
                                          events[["difference", "difference_low", "difference_high"]].itertuples(index=False)],
-        "Relative risk (95% CI)": [_ratio(*r) for r in events[["ratio", "ratio_low", "ratio_high"]].itertuples(index=False)],
+        "Relative risk (95% CI)": [ratio_text(c) for c in events["comparison"]],
+        "Other reading of rounding: difference 95% CI": [
+            f"{interval(r.rounding_difference_low, r.rounding_difference_high, 1)}"
+            + ("; conclusion changes" if r.reading_changes_conclusion else "") if r.reading_changes_interval else "same"
+            for r in events.itertuples()],
     })
 
 
@@ -90,8 +97,8 @@ def grade_3_4_check_table(check: pd.DataFrame) -> pd.DataFrame:
         "Arm": check["arm"],
         "Source": check["source_id"] + " (" + check["locator"] + ")",
         "Printed grade 3–4": check["printed"],
-        "Counts consistent with it": check["printed_counts"].map(CountSet.text),
-        "Table 2 grade 3 + 4 counts": check["table2_counts"].map(CountSet.text),
+        "Counts consistent with it": check["printed_counts"].map(PrintedCounts.text),
+        "Table 2 grade 3 + 4 counts": check["table2_counts"].map(PrintedCounts.text),
         "Shared counts": check["overlap"].map(_shared),
         "Consistent": check["consistent"].map(yes_no),
     })

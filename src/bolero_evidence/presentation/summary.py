@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..derived.summary import RegisterLookup, printed, printed_hazard_ratio
-from .text import estimate_with_interval, number
+from .text import estimate_with_interval, interval, number
 
 __all__ = ["summary_of_findings_table"]
 
@@ -23,6 +23,17 @@ def _with_interval(r: RegisterLookup, entry_id: str, digits: int = 1, suffix: st
     if low is None and high is None:
         return f"{number(value, digits)}{suffix} (no interval derivable)"
     return estimate_with_interval(value, low, high, digits, unit=suffix)
+
+
+def _ratio(r: RegisterLookup, entry_id: str) -> str:
+    """A relative risk as the register's citation rule allows: flagged where sparse counts make it not citable."""
+    method = str(r(entry_id)["method"])
+    text = "RR " + _with_interval(r, entry_id, 1)
+    if "not to be cited" in method:
+        return f"{text}: sparse counts, not to be cited as an estimate"
+    if "exact unconditional" in method:
+        return f"{text} (exact interval; sparse counts)"
+    return text
 
 
 def _value(r: RegisterLookup, entry_id: str, digits: int = 1) -> str:
@@ -48,14 +59,22 @@ def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.Data
     pfs, exposure, ae = tables["pfs"], tables["exposure"], tables["adverse_events"]
     rows = []
 
-    def pfs_row(label, cut, assessment, source, relative, source_text, ids):
+    def pfs_row(label, cut, assessment, source, relative, source_text, ids, model_based=False):
         where = dict(data_cut=cut, assessment=assessment, statistic="median", source_id=source)
         gain = f"pfs.{assessment}.{cut}.median_gain"
+        if model_based:  # the event counts are printed: a model-based (exponential) interval exists
+            model = f"{gain}_model"
+            _, low, high = r.figure(model)
+            absolute = (f"{_value(r, gain, 1)} months longer median (model-based, exponential: {interval(low, high, 1)}; "
+                        "no model-free interval)")
+            ids = [model, *ids]
+        else:
+            absolute = f"{_value(r, gain, 1)} months longer median (no interval derivable from medians)"
         rows.append({
             "Outcome": label,
             "Everolimus + exemestane": f"median {printed(pfs, arm='everolimus', **where)} months",
             "Placebo + exemestane": f"median {printed(pfs, arm='placebo', **where)} months",
-            "Absolute effect (95% CI)": f"{_value(r, gain, 1)} months longer median (no interval derivable from medians)",
+            "Absolute effect (95% CI)": absolute,
             "Relative effect (95% CI)": relative,
             "Source; register ids": f"{source_text}; {', '.join([gain, *ids])}",
         })
@@ -65,9 +84,9 @@ def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.Data
         return f"HR {hr} ({low} to {high}), as printed"
 
     pfs_row("Progression-free survival, local assessment (interim analysis)", "interim", "local", "nejm_2011",
-            hazard_ratio("interim", "local"), "NEJM 2011, Table 3", [])
+            hazard_ratio("interim", "local"), "NEJM 2011, Table 3", [], model_based=True)
     pfs_row("Progression-free survival, central assessment (interim analysis)", "interim", "central", "nejm_2011",
-            hazard_ratio("interim", "central"), "NEJM 2011, Table 3", [])
+            hazard_ratio("interim", "central"), "NEJM 2011, Table 3", [], model_based=True)
     pfs_row("Progression-free survival, local assessment (final analysis)", "final", "local", "mtor_review_2014",
             f"HR not printed; {_value(r, 'pfs.local.final.hr_exponential', 2)} if exponential (from medians, no interval)",
             "review (final analysis)", ["pfs.local.final.hr_exponential"])
@@ -77,7 +96,7 @@ def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.Data
         "Everolimus + exemestane": _with_interval(r, "orr.local.everolimus", 1, "%"),
         "Placebo + exemestane": _with_interval(r, "orr.local.placebo", 1, "%"),
         "Absolute effect (95% CI)": _with_interval(r, "orr.local.difference", 1, " percentage points"),
-        "Relative effect (95% CI)": "RR " + _with_interval(r, "orr.local.ratio", 1),
+        "Relative effect (95% CI)": _ratio(r, "orr.local.ratio"),
         "Source; register ids": "NEJM 2011, Table 3; orr.local.{everolimus, placebo, difference, ratio}",
     })
 
@@ -89,7 +108,7 @@ def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.Data
             "Placebo + exemestane": printed(exposure, arm="placebo", **where),
             "Absolute effect (95% CI)": _with_interval(r, f"{prefix}.difference", 1, " percentage points")
             + f"; NNH {_value(r, prefix + '.nnh', 0)}",
-            "Relative effect (95% CI)": "RR " + _with_interval(r, f"{prefix}.ratio", 1),
+            "Relative effect (95% CI)": _ratio(r, f"{prefix}.ratio"),
             "Source; register ids": f"{source_text}; {prefix}.{{difference, ratio, nnh}}",
         })
 
@@ -106,7 +125,7 @@ def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.Data
             "Everolimus + exemestane": printed(ae, arm="everolimus", **where),
             "Placebo + exemestane": printed(ae, arm="placebo", **where),
             "Absolute effect (95% CI)": _with_interval(r, f"{prefix}.difference", 1, " percentage points"),
-            "Relative effect (95% CI)": "RR " + _with_interval(r, f"{prefix}.ratio", 1),
+            "Relative effect (95% CI)": _ratio(r, f"{prefix}.ratio"),
             "Source; register ids": f"NEJM 2011, Table 2; {prefix}.{{difference, ratio}}",
         })
     return pd.DataFrame(rows)
