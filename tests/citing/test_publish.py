@@ -29,9 +29,9 @@ def test_unbounded_interval_survives_json(tmp_path):
     project = tmp_path / "project"
     (project / "report" / "generated").mkdir(parents=True)
     shutil.copy(ROOT / "index.qmd", project / "index.qmd")
-    lines = REGISTER.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace("7.0,,,count", "7.0,1.0,inf,count")
-    (project / "report" / "generated" / "register.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    register = pd.read_csv(REGISTER, dtype=str, keep_default_na=False)
+    register.loc[0, ["ci_low", "ci_high"]] = ["1.0", "inf"]
+    register.to_csv(project / "report" / "generated" / "register.csv", index=False, lineterminator="\n")
     descriptor = publish_tables(project, tmp_path / "out")
     assert validate(descriptor).valid
     assert json.loads((tmp_path / "out" / "register.json").read_text(encoding="utf-8"))[0]["ci_high"] == "inf"

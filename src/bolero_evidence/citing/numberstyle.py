@@ -15,6 +15,7 @@ unit                 rounding                       written as
 ``weeks``            1 decimal                      ``2.6 weeks``
 ``patients``         whole number (NNT, NNH, counts) ``11``
 ``events``, ``count`` whole number                  ``526 events``
+``grade``            whole number                   ``3`` (ESMO-MCBS)
 ``proportion``       3 significant digits           ``0.680``
 ``p_value``          2 significant digits; below    ``0.0038``, ``<0.001``
                      0.001 written ``<0.001``
@@ -39,7 +40,7 @@ __all__ = ["MINUS", "decimals_for", "format_number", "format_figure", "unit_suff
 
 MINUS = "\u2212"
 _DECIMALS = {"hazard_ratio": 2, "ratio": 2, "z": 2, "log_hazard_ratio": 3, "percent": 1, "percentage_points": 1, "months": 1,
-             "weeks": 1, "patients": 0, "events": 0, "count": 0}
+             "weeks": 1, "patients": 0, "events": 0, "count": 0, "grade": 0}
 _SIGNIFICANT = {"proportion": 3, "p_value": 2}
 _DEFAULT_SIGNIFICANT = 3
 _SUFFIX = {"percent": "%", "percentage_points": " percentage points", "months": " months", "weeks": " weeks", "events": " events"}

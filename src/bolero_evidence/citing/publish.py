@@ -22,7 +22,7 @@ __all__ = ["REGISTER_SCHEMA", "UNITS", "publish_tables"]
 
 #: The units the register uses (``report/generated/README.md``).
 UNITS = ["months", "percent", "percentage_points", "hazard_ratio", "log_hazard_ratio", "ratio", "z", "p_value", "events", "patients",
-         "proportion", "weeks", "count"]
+         "proportion", "weeks", "count", "grade"]
 
 _BOUND = "interval bound where the method gives one (95% unless the method says otherwise); 'inf' for an unbounded side; empty where none"
 REGISTER_SCHEMA = {

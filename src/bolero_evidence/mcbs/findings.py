@@ -62,7 +62,7 @@ SIGNIFICANCE_LEVEL = Decimal("0.05")
 
 JUDGEMENT_COLUMNS = ["judgement_id", "question", "answer", "reason", "by", "who_could_disagree", "what_changes"]
 #: The judgements this module reads (an unknown or a missing one is an error: a typo must not silently drop one).
-JUDGEMENT_IDS = ("qol_prospective_analysis", "toxicity_impacts_wellbeing")
+JUDGEMENT_IDS = ("qol_prospective_analysis", "toxicity_impacts_wellbeing", "less_toxicity_spares_wellbeing")
 
 QOL_QUESTION = "Does the QoL evidence show a statistically significant improvement or delay in deterioration of QoL?"
 INCREMENTAL_QUESTION = ("Is everolimus associated with one or more statistically significantly increased incremental toxicities "
@@ -266,9 +266,6 @@ def toxicity_finding(tables: dict[str, pd.DataFrame], judgements: dict[str, Reco
     grade34 = evidence.grade_3_4
     more = grade34[grade34["difference_low"] > 0]
     fewer = grade34[grade34["difference_high"] < 0]
-    if not fewer.empty:
-        raise McbsInputError(f"adverse_events table: grade 3-4 {', '.join(fewer['label'])} significantly less frequent with everolimus; "
-                             "whether that spares daily well-being needs a judgement this module does not record yet")
     stopped = evidence.stopped_for_adverse_events
 
     def _effect(row) -> str:
@@ -286,8 +283,17 @@ def toxicity_finding(tables: dict[str, pd.DataFrame], judgements: dict[str, Reco
         INCREMENTAL_QUESTION, bool(len(more)) and impacts.answer,
         f"grade 3-4 terms significantly more frequent with everolimus: {increased} ({table2}, 95% risk-difference interval above zero). "
         f"{impacts.question} {_yes_no(impacts.answer).capitalize()}: {impacts.reason}", by=impacts.by)
-    less = Judgement(LESS_QUESTION, False, f"no grade 3-4 term in {table2} is significantly less frequent with everolimus "
-                                            "(no 95% risk-difference interval lies below zero)", by="the data")
+    spares = judgements["less_toxicity_spares_wellbeing"]
+    if fewer.empty:
+        less = Judgement(LESS_QUESTION, False, f"no grade 3-4 term in {table2} is significantly less frequent with everolimus "
+                                                "(no 95% risk-difference interval lies below zero)", by="the data")
+    else:
+        figures += [Figure(f"grade 3-4 {row['label'].lower()} (grade 3/grade 4, %)", f"{row['printed_everolimus']} vs "
+                           f"{row['printed_placebo']}; {_effect(row)}", table2) for _, row in fewer.iterrows()]
+        less = Judgement(
+            LESS_QUESTION, spares.answer,
+            f"grade 3-4 terms significantly less frequent with everolimus: {', '.join(fewer['label'].str.lower())} ({table2}, 95% "
+            f"risk-difference interval below zero). {spares.question} {_yes_no(spares.answer).capitalize()}: {spares.reason}", by=spares.by)
     return ToxicityFinding(incremental=incremental, less=less, figures=tuple(figures)), ("nejm_2011",)
 
 
