@@ -57,8 +57,8 @@ def _build(args: argparse.Namespace) -> int:
     for fmt, path in result.outputs.items():
         print(f"  {fmt.upper():5s} {path}")
     if result.renderer != "quarto" and result.rendered:
-        print("notice: Quarto is not on the PATH, so the report was rendered by pandoc and Typst from the same "
-              "sources. " + " ".join(result.notes))
+        why = "as asked (--no-quarto)" if args.no_quarto else "because Quarto is not on the PATH"
+        print(f"notice: rendered by the fallback (pandoc and Typst) {why}. " + " ".join(f"{note.rstrip('.')}." for note in result.notes))
     return 0
 
 

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from bolero_evidence.derived.common import attribute_cuts, pick  # noqa: E402
 from bolero_evidence.derived.context import (  # noqa: E402
     TRIAL_ORDER,
     cross_trial_discrepancies,
@@ -27,7 +28,6 @@ from bolero_evidence.derived.context import (  # noqa: E402
     side_effect_differences,
     trial_overview,
 )
-from bolero_evidence.derived.common import attribute_cuts, pick  # noqa: E402
 
 
 @pytest.fixture(scope="module")

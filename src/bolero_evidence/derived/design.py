@@ -380,7 +380,7 @@ def observed_z(tables: dict[str, pd.DataFrame], inputs: DesignInputs) -> pd.Data
     interim_boundary = design_boundaries(inputs, "actual").z[0]
     rows = []
     for assessment in ASSESSMENTS:
-        def row(arm: str, statistic: str, source: str = DESIGN_SOURCE) -> pd.Series:
+        def row(arm: str, statistic: str, source: str = DESIGN_SOURCE, assessment: str = assessment) -> pd.Series:
             return _pfs_row(tables, assessment, arm, statistic, source)
 
         hr_rows = [row("comparison", s) for s in ("hr", "hr_ci_low", "hr_ci_high")]

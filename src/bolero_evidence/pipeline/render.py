@@ -33,8 +33,7 @@ FILTER_ERROR_PREFIX = "bolero-render: "
 FORMATS = (("html.yaml", "index.html"), ("docx.yaml", "index.docx"), ("typst.yaml", "index.typ"))
 
 QUARTO_WOULD_ADD = [
-    ("rendered without Quarto (pandoc and Typst from PyPI); a Quarto render also publishes the notebook views, "
-     "the manuscript website around the article and the MECA bundle"),
+    "A Quarto render also publishes the notebook pages and the manuscript website around the article",
     "Quarto's HTML theme, hover previews of cross-references and its Typst template are not reproduced",
 ]
 
