@@ -376,10 +376,18 @@ def plot_side_effect_differences(differences: pd.DataFrame):
 # --------------------------------------------------------------------------
 
 
+# The review's Table 1 medians for BOLERO-2 are the final-analysis medians that
+# notebook 02 registers (pfs.<assessment>.final.median_gain / median_ratio):
+# the cross-trial table shows them, and cites those ids, without a second id.
+REGISTERED_IN_PFS = {"context.bolero2.pfs": "pfs.local.final", "context.bolero2.pfs_central": "pfs.central.final"}
+
+
 def efficacy_figures(efficacy: pd.DataFrame) -> list[Figure]:
     """Register figures of :func:`efficacy_differences` (computed rows only): gains and ratios of medians, differences of percentages."""
     figures = []
     for _, row in efficacy[efficacy["status"] == "computed"].iterrows():
+        if row["register_stem"] in REGISTERED_IN_PFS:
+            continue  # one id per number: BOLERO-2's final-analysis PFS gains and ratios are registered by notebook 02
         name, endpoint = TRIAL_NAMES[row["trial"]], ENDPOINT_NAMES[row["endpoint"]]
         if row["assessment"] != "unstated":
             endpoint += f" ({row['assessment']} assessment)"
