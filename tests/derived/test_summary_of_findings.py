@@ -26,8 +26,8 @@ def test_columns_are_gradepros(sof):
 
 def test_every_required_outcome_has_a_row_in_order(sof):
     assert list(sof.ratings) == list(SOF_OUTCOMES)
-    starts = ["Progression-free survival, investigator", "Progression-free survival, independent central", "Overall survival",
-              "Time to definitive deterioration of quality of life", "Objective response", "Discontinuation", "Serious adverse",
+    starts = ["Progression-free survival, investigator", "Progression-free survival, central", "Overall survival",
+              "Time to deterioration of quality of life", "Objective response", "Discontinuation", "Serious adverse",
               "Deaths attributed", "Grade 3–4 stomatitis", "Grade 3–4 pneumonitis", "Grade 3–4 hyperglycaemia", "Grade 3–4 anaemia"]
     assert [label[: len(s)] for label, s in zip(sof.table["Outcome"], starts)] == starts
 

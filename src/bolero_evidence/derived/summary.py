@@ -146,11 +146,10 @@ def summary_of_findings_outcomes(tables: dict[str, pd.DataFrame], register: pd.D
         if assessment == "local":
             final = dict(data_cut="final", assessment="local", statistic="median", source_id="mtor_review_2014")
             final_medians = " vs ".join(printed(pfs, arm=arm, **final) for arm in ("everolimus", "placebo"))
-            comment += f". Final analysis (mTOR review 2014): median {final_medians} months; no hazard ratio reported"
+            comment += f". Final analysis: median {final_medians} months, no hazard ratio reported (mTOR review 2014)"
         rows.append(SofOutcome(
             outcome=f"pfs_{assessment}",
-            label=f"Progression-free survival, {'investigator' if assessment == 'local' else 'independent central'} assessment"
-                  f"{' (primary end point)' if assessment == 'local' else ''}; interim analysis",
+            label=f"Progression-free survival, {'investigator (primary)' if assessment == 'local' else 'central'} assessment; interim analysis",
             cut="interim", participants=randomised, participants_note=f"{int(events)} events",
             kind="time_to_event", relative_printed=hr, relative=None, relative_name="HR",
             relative_note="", control_per_1000=r.figure(f"{base}.control")[0], control_text=None,
@@ -173,8 +172,8 @@ def summary_of_findings_outcomes(tables: dict[str, pd.DataFrame], register: pd.D
         difference_per_1000=_per_1000(r, "deaths.final.difference", 10), time_point_months=None,
         imprecision=ImprecisionInput("ratio", *ratio, information=randomised,
                                      ois=optimal_information_size_binary(r.figure("deaths.final.placebo")[0] / 100, OIS_RELATIVE_CHANGE)),
-        comment=(f"Final analysis (mTOR review 2014): {deaths_final[0]} vs {deaths_final[1]} deaths, 'not yet statistically "
-                 f"significant'. Interim analysis (NEJM 2011): {total_interim} deaths, {interim}; 'immature'"),
+        comment=(f"Final: {deaths_final[0]} vs {deaths_final[1]} deaths, 'not yet statistically significant'. "
+                 f"Interim: {total_interim} deaths ({interim}), 'immature'"),
         sources="mTOR review 2014; NEJM 2011",
         register_ids=("os.final.deaths.everolimus", "os.final.deaths.placebo", "deaths.final.ratio", "deaths.final.difference")))
 
@@ -186,15 +185,15 @@ def summary_of_findings_outcomes(tables: dict[str, pd.DataFrame], register: pd.D
     medians = " vs ".join(printed(qol, arm=arm, statistic="median", **q) for arm in ("experimental", "control"))
     rows.append(SofOutcome(
         outcome="quality_of_life",
-        label="Time to definitive deterioration of quality of life (QLQ-C30 global health status, 5%); data cut not stated",
+        label="Time to deterioration of quality of life (QLQ-C30, 5%); data cut not stated",
         cut="not stated", participants=randomised, participants_note="number analysed not reported",
         kind="time_to_event", relative_printed=(hr_qol, None, None), relative=None, relative_name="HR",
         relative_note=printed(qol, arm="comparison", statistic="p_value", **q), control_per_1000=r.figure(f"{base}.control")[0],
         control_text=None, difference_per_1000=r.figure(f"{base}.difference"), time_point_months=t,
         imprecision=ImprecisionInput("ratio", float(hr_qol), None, None),
-        comment=(f"Median {medians} months (mTOR review 2014). 10-point threshold: HR "
+        comment=(f"Median {medians} months. 10-point threshold: HR "
                  f"{printed(qol, arm='comparison', statistic='hr', **q10)}, {printed(qol, arm='comparison', statistic='p_value', **q10)}. "
-                 "Interim analysis (NEJM 2011): 'not statistically different'"),
+                 "Interim: 'not statistically different'"),
         sources="mTOR review 2014; NEJM 2011", register_ids=(f"{base}.control", f"{base}.difference", "qol.5pct.median_gain")))
 
     # Objective response: the final analysis (review, Table 1) is the most mature cut that reports it.
@@ -208,8 +207,8 @@ def summary_of_findings_outcomes(tables: dict[str, pd.DataFrame], register: pd.D
         time_point_months=None,
         imprecision=ImprecisionInput("ratio", *ratio, information=randomised,
                                      ois=optimal_information_size_binary(control / 100, OIS_RELATIVE_CHANGE)),
-        comment=(f"Final analysis (mTOR review 2014, Table 1): {number_text(r.figure('orr.unstated.final.everolimus')[0])}% vs "
-                 f"{number_text(control)}%. Interim, investigator assessment (NEJM 2011, Table 3): "
+        comment=(f"Final: {number_text(r.figure('orr.unstated.final.everolimus')[0])}% vs "
+                 f"{number_text(control)}%. Interim, investigator: "
                  f"{number_text(r.figure('orr.local.everolimus')[0])}% vs {number_text(r.figure('orr.local.placebo')[0])}%"),
         sources="mTOR review 2014; NEJM 2011",
         register_ids=("orr.unstated.final.ratio", "orr.unstated.final.difference", "orr.local.difference")))
@@ -225,9 +224,9 @@ def summary_of_findings_outcomes(tables: dict[str, pd.DataFrame], register: pd.D
         else:
             control_per_1000 = float(control_row["value"]) * 10
         rows.append(_binary_row(r, outcome, label, prefix, [str(a["printed"]) for a in arms], control_row,
-                                control_per_1000, safety_population, comment_extra, "NEJM 2011, Results (safety)"))
+                                control_per_1000, safety_population, comment_extra, "NEJM 2011, Safety"))
 
-    safety_row("discontinuation_adverse_events", "Discontinuation of everolimus or placebo for adverse events; interim analysis",
+    safety_row("discontinuation_adverse_events", "Discontinuation for adverse events (everolimus or placebo); interim analysis",
            "discontinuation_adverse_event", "everolimus_or_placebo", "safety.discontinuation_adverse_event.everolimus_or_placebo")
     safety_row("serious_adverse_events", "Serious adverse events; interim analysis", "serious_adverse_event", "study_treatment",
            "safety.serious_adverse_event.study_treatment")

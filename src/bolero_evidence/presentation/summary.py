@@ -17,7 +17,7 @@ from ..derived.summary import SofOutcome
 from ..grade.certainty import DOMAIN_NAMES, CertaintyRating, imprecision, rate_certainty
 from .text import number
 
-__all__ = ["SOF_COLUMNS", "SummaryOfFindings", "summary_of_findings", "per_1000_difference"]
+__all__ = ["SOF_COLUMNS", "SummaryOfFindings", "plain_language_summary", "summary_of_findings", "per_1000_difference"]
 
 CONTROL = "placebo + exemestane"
 EXPERIMENTAL = "everolimus + exemestane"
@@ -26,7 +26,6 @@ SOF_COLUMNS = ("Outcome", "Participants (studies)", "Relative effect (95% CI)", 
 JUDGEMENT_WORDS = {"not_serious": "not serious", "serious": "serious (rated down one level)",
                    "very_serious": "very serious (rated down two levels)", "undetected": "undetected",
                    "strongly_suspected": "strongly suspected (rated down one level)"}
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @dataclass(frozen=True)
@@ -98,9 +97,54 @@ def summary_of_findings(outcomes: list[SofOutcome], judgements: pd.DataFrame) ->
             SOF_COLUMNS[2]: _relative(o),
             SOF_COLUMNS[3]: _control(o),
             SOF_COLUMNS[4]: per_1000_difference(*o.difference_per_1000),
-            SOF_COLUMNS[5]: f"{rating.symbols} {rating.label} " + ",".join(str(m) for m in marks).translate(_SUPERSCRIPT),
+            SOF_COLUMNS[5]: f"{rating.symbols} {rating.label} (notes " + ", ".join(str(m) for m in marks) + ")",
             SOF_COLUMNS[6]: f"{o.comment} ({o.sources})",
         })
     note_rows = [{"Note": str(n), "Domain": DOMAIN_NAMES[d], "Judgement": JUDGEMENT_WORDS[j], "Reason": reason}
                  for (d, j, reason), n in notes.items()]
     return SummaryOfFindings(pd.DataFrame(rows, columns=list(SOF_COLUMNS)), pd.DataFrame(note_rows), ratings)
+
+
+def plain_language_summary(outcomes: list[SofOutcome], ratings: dict[str, CertaintyRating], register: pd.DataFrame) -> str:
+    """Six sentences and a bottom line a patient representative can read; every number from the rows or the register.
+
+    Returns Markdown (the words in ``**...**`` are the only markup).
+    """
+    from ..derived.summary import RegisterLookup
+
+    r = RegisterLookup(register)
+    by = {o.outcome: o for o in outcomes}
+
+    def per_1000(outcome: str) -> str:
+        return number(abs(by[outcome].difference_per_1000[0]), 0)
+
+    def certainty(outcome: str) -> str:
+        return ratings[outcome].label.lower() + " certainty"
+
+    def value(entry_id: str, digits: int = 1) -> str:
+        return number(r.figure(entry_id)[0], digits)
+
+    pfs = by["pfs_local"]
+    sentences = [
+        "In one large trial, women whose advanced hormone-receptor-positive breast cancer had grown despite hormone treatment "
+        "took the hormone drug exemestane with either everolimus or a dummy pill (placebo).",
+        f"With everolimus the cancer was held back for longer: the middle (median) time before it grew or the woman died was "
+        f"{value('pfs.local.interim.median_gain')} months longer at the first analysis and "
+        f"{value('pfs.local.final.median_gain')} months longer at the final analysis ({certainty('pfs_local')}).",
+        f"Put another way, of 1000 women, about {per_1000('pfs_local')} fewer had their cancer grow or died within "
+        f"{pfs.time_point_months} months.",
+        f"Whether everolimus helps women live longer is not known: at the final analysis {value('deaths.final.everolimus')}% of "
+        f"women given everolimus and {value('deaths.final.placebo')}% given placebo had died, a difference that could be due to "
+        f"chance ({certainty('overall_survival')}).",
+        f"Quality of life took longer to worsen with everolimus in one analysis, but the trial's first report found no clear "
+        f"difference ({certainty('quality_of_life')}).",
+        f"Side effects were more common: of 1000 women, about {per_1000('discontinuation_adverse_events')} more stopped "
+        f"treatment because of side effects, {per_1000('serious_adverse_events')} more had a serious side effect and "
+        f"{per_1000('stomatitis_grade_3_4')} more had severe mouth sores ({certainty('serious_adverse_events')}).",
+    ]
+    nnh = number(r.figure("safety.discontinuation_adverse_event.everolimus_or_placebo.nnh")[0], 0)
+    bottom = (f"**Bottom line.** Everolimus adds a few months before the cancer grows (median "
+              f"{value('pfs.local.interim.median_gain')} to {value('pfs.local.final.median_gain')} months), with no proven "
+              f"gain in survival and no clear change in quality of life, at the cost of more toxicity: one woman in about "
+              f"{nnh} treated stops because of side effects.")
+    return " ".join(sentences) + "\n\n" + bottom
