@@ -109,7 +109,7 @@ function Meta(meta)
   end
   meta["build-version"] = pandoc.MetaString(v)
   meta["build-commit"] = pandoc.MetaString(c)
-  if meta.citation and type(meta.citation) == "table" then
+  if v ~= "unknown" and meta.citation and type(meta.citation) == "table" and meta.citation.version == nil then
     meta.citation.version = pandoc.MetaString(v)
   end
   return meta
