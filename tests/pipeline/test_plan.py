@@ -26,10 +26,11 @@ HEADERS = {name: list(frame.columns) for name, frame in load_tables(ROOT / "data
 EVERY = {"01-data-provenance", "06-cross-trial"}
 READERS = {
     "adverse_events": {"04-safety", "07-summary-of-findings", "09-esmo-mcbs"},
-    "design": {"02-pfs-gains", "03-response", "04-safety", "05-interim-boundaries", "08-survival-quality-of-life", "09-esmo-mcbs"},
+    "design": {"02-pfs-gains", "03-response", "04-safety", "05-interim-boundaries", "07-summary-of-findings", "08-survival-quality-of-life",
+               "09-esmo-mcbs"},
     "exposure": {"04-safety", "07-summary-of-findings", "08-survival-quality-of-life", "09-esmo-mcbs"},
     "finding": {"08-survival-quality-of-life", "09-esmo-mcbs"},
-    "quality_of_life": {"02-pfs-gains", "08-survival-quality-of-life", "09-esmo-mcbs"},
+    "quality_of_life": {"02-pfs-gains", "07-summary-of-findings", "08-survival-quality-of-life", "09-esmo-mcbs"},
     "sources": {"08-survival-quality-of-life", "09-esmo-mcbs"},
     "trial_conduct": {"08-survival-quality-of-life"},
     "pfs": {"02-pfs-gains", "05-interim-boundaries", "07-summary-of-findings", "09-esmo-mcbs"},

@@ -1,131 +1,150 @@
-"""The summary-of-findings table of notebook 07, written from register entries and printed figures.
+"""The summary of findings of notebook 07 in GRADEpro's layout, written from the numbers of :mod:`bolero_evidence.derived.summary`.
 
-In the style of a GRADE summary of findings: one row per outcome with the
-figure in each arm, the absolute and the relative effect with its interval,
-and where each comes from. Derived figures are read from the register by id
-(:class:`bolero_evidence.derived.summary.RegisterLookup`), never recomputed
-or typed here; printed figures are shown as printed.
+Columns as GRADEpro prints them: outcome; participants (studies); relative
+effect (95% CI); anticipated absolute effects per 1000 (risk with placebo
++ exemestane, risk difference with everolimus + exemestane); certainty of
+the evidence; comments. Every domain judgement behind a certainty rating
+is a numbered note under the table (identical judgements share a number).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from ..derived.summary import RegisterLookup, printed, printed_hazard_ratio
-from .text import estimate_with_interval, interval, number
+from ..derived.summary import SofOutcome
+from ..grade.certainty import DOMAIN_NAMES, CertaintyRating, imprecision, rate_certainty
+from .text import number
 
-__all__ = ["summary_of_findings_table"]
+__all__ = ["SOF_COLUMNS", "SummaryOfFindings", "plain_language_summary", "summary_of_findings", "per_1000_difference"]
 
-
-def _with_interval(r: RegisterLookup, entry_id: str, digits: int = 1, suffix: str = "") -> str:
-    """``9.5% (7.0 to 12.4)`` from a register entry; says so where the entry has no interval."""
-    value, low, high = r.figure(entry_id)
-    if low is None and high is None:
-        return f"{number(value, digits)}{suffix} (no interval derivable)"
-    return estimate_with_interval(value, low, high, digits, unit=suffix)
-
-
-def _ratio(r: RegisterLookup, entry_id: str) -> str:
-    """A relative risk as the register's citation rule allows: flagged where sparse counts make it not citable."""
-    method = str(r(entry_id)["method"])
-    text = "RR " + _with_interval(r, entry_id, 1)
-    if "not to be cited" in method:
-        return f"{text}: sparse counts, not to be cited as an estimate"
-    if "exact unconditional" in method:
-        return f"{text} (exact interval; sparse counts)"
-    return text
+CONTROL = "placebo + exemestane"
+EXPERIMENTAL = "everolimus + exemestane"
+SOF_COLUMNS = ("Outcome", "Participants (studies)", "Relative effect (95% CI)", f"Risk with {CONTROL} (per 1000)",
+               f"Risk difference with {EXPERIMENTAL} (per 1000, 95% CI)", "Certainty of the evidence", "Comments")
+JUDGEMENT_WORDS = {"not_serious": "not serious", "serious": "serious (rated down one level)",
+                   "very_serious": "very serious (rated down two levels)", "undetected": "undetected",
+                   "strongly_suspected": "strongly suspected (rated down one level)"}
 
 
-def _value(r: RegisterLookup, entry_id: str, digits: int = 1) -> str:
-    return number(r.figure(entry_id)[0], digits)
+@dataclass(frozen=True)
+class SummaryOfFindings:
+    """The table, its numbered notes (one per distinct judgement) and the rating of each outcome."""
+
+    table: pd.DataFrame
+    notes: pd.DataFrame
+    ratings: dict[str, CertaintyRating]
 
 
-def summary_of_findings_table(tables: dict[str, pd.DataFrame], register: pd.DataFrame) -> pd.DataFrame:
-    """One row per outcome: arms, absolute effect, relative effect, sources and register ids.
+def _more_fewer(value: float) -> str:
+    rounded = round(value)
+    if rounded == 0:
+        return "0"
+    return f"{number(abs(value), 0)} {'more' if rounded > 0 else 'fewer'}"
 
-    Parameters
-    ----------
-    tables : dict of str to DataFrame
-        Validated data tables (``pfs``, ``exposure``, ``adverse_events``).
-    register : DataFrame
-        The register (:func:`bolero_evidence.derived.summary.load_register`).
 
-    Returns
-    -------
-    DataFrame
-        Text cells, ready to show.
+def per_1000_difference(value: float, low: float | None, high: float | None) -> str:
+    """GRADEpro's wording: ``302 fewer (368 fewer to 222 fewer)``; ``100 fewer (no interval)`` without bounds."""
+    head = _more_fewer(value)
+    if low is None or high is None:
+        return f"{head} (no interval)"
+    return f"{head} ({_more_fewer(low)} to {_more_fewer(high)})"
+
+
+def _relative(o: SofOutcome) -> str:
+    if o.relative_printed is not None:
+        hr, low, high = o.relative_printed
+        text = f"{o.relative_name} {hr}" + (f" ({low} to {high})" if low and high else " (no interval reported)")
+        return text + (f", {o.relative_note}" if o.relative_note else "")
+    if o.relative is not None:
+        value, low, high = o.relative
+        text = f"{o.relative_name} {number(value, 2)} ({number(low, 2)} to {number(high, 2)})"
+        return f"{text}; {o.relative_note}" if o.relative_note else text
+    return o.relative_note
+
+
+def _control(o: SofOutcome) -> str:
+    risk = o.control_text or number(o.control_per_1000, 0)
+    if o.time_point_months:
+        return f"{risk} by {o.time_point_months} months"
+    return risk
+
+
+def summary_of_findings(outcomes: list[SofOutcome], judgements: pd.DataFrame) -> SummaryOfFindings:
+    """The GRADEpro table, the notes behind each certainty rating, and the ratings.
+
+    Imprecision is computed from each row's interval and optimal information
+    size (:func:`bolero_evidence.grade.certainty.imprecision`) wherever the
+    judgements file says ``computed``; every other judgement is read from it.
     """
-    r = RegisterLookup(register)
-    pfs, exposure, ae = tables["pfs"], tables["exposure"], tables["adverse_events"]
+    computed = {o.outcome: imprecision(o.imprecision) for o in outcomes}
+    notes: dict[tuple[str, str, str], int] = {}
     rows = []
-
-    def pfs_row(label, cut, assessment, source, relative, source_text, ids, model_based=False):
-        where = dict(data_cut=cut, assessment=assessment, statistic="median", source_id=source)
-        gain = f"pfs.{assessment}.{cut}.median_gain"
-        if model_based:  # the event counts are printed: a model-based (exponential) interval exists
-            model = f"{gain}_model"
-            _, low, high = r.figure(model)
-            absolute = (f"{_value(r, gain, 1)} months longer median (model-based, exponential: {interval(low, high, 1)}; "
-                        "no model-free interval)")
-            ids = [model, *ids]
-        else:
-            absolute = f"{_value(r, gain, 1)} months longer median (no interval derivable from medians)"
+    ratings = {}
+    for o in outcomes:
+        rating = rate_certainty(judgements, o.outcome, computed)
+        ratings[o.outcome] = rating
+        marks = []
+        for j in rating.judgements:
+            key = (j.domain, j.judgement, j.reason)
+            notes.setdefault(key, len(notes) + 1)
+            marks.append(notes[key])
+        participants = f"{o.participants} (1 RCT)" + (f"; {o.participants_note}" if o.participants_note else "")
         rows.append({
-            "Outcome": label,
-            "Everolimus + exemestane": f"median {printed(pfs, arm='everolimus', **where)} months",
-            "Placebo + exemestane": f"median {printed(pfs, arm='placebo', **where)} months",
-            "Absolute effect (95% CI)": absolute,
-            "Relative effect (95% CI)": relative,
-            "Source; register ids": f"{source_text}; {', '.join([gain, *ids])}",
+            SOF_COLUMNS[0]: o.label,
+            SOF_COLUMNS[1]: participants,
+            SOF_COLUMNS[2]: _relative(o),
+            SOF_COLUMNS[3]: _control(o),
+            SOF_COLUMNS[4]: per_1000_difference(*o.difference_per_1000),
+            SOF_COLUMNS[5]: f"{rating.symbols} {rating.label} (notes " + ", ".join(str(m) for m in marks) + ")",
+            SOF_COLUMNS[6]: f"{o.comment} ({o.sources})",
         })
+    note_rows = [{"Note": str(n), "Domain": DOMAIN_NAMES[d], "Judgement": JUDGEMENT_WORDS[j], "Reason": reason}
+                 for (d, j, reason), n in notes.items()]
+    return SummaryOfFindings(pd.DataFrame(rows, columns=list(SOF_COLUMNS)), pd.DataFrame(note_rows), ratings)
 
-    def hazard_ratio(cut, assessment):
-        hr, low, high = printed_hazard_ratio(pfs, cut, assessment, "nejm_2011")
-        return f"HR {hr} ({low} to {high}), as printed"
 
-    pfs_row("Progression-free survival, local assessment (interim analysis)", "interim", "local", "nejm_2011",
-            hazard_ratio("interim", "local"), "NEJM 2011, Table 3", [], model_based=True)
-    pfs_row("Progression-free survival, central assessment (interim analysis)", "interim", "central", "nejm_2011",
-            hazard_ratio("interim", "central"), "NEJM 2011, Table 3", [], model_based=True)
-    pfs_row("Progression-free survival, local assessment (final analysis)", "final", "local", "mtor_review_2014",
-            f"HR not printed; {_value(r, 'pfs.local.final.hr_exponential', 2)} if exponential (from medians, no interval)",
-            "review (final analysis)", ["pfs.local.final.hr_exponential"])
+def plain_language_summary(outcomes: list[SofOutcome], ratings: dict[str, CertaintyRating], register: pd.DataFrame) -> str:
+    """Six sentences and a bottom line a patient representative can read; every number from the rows or the register.
 
-    rows.append({
-        "Outcome": "Objective response, local assessment (interim analysis)",
-        "Everolimus + exemestane": _with_interval(r, "orr.local.everolimus", 1, "%"),
-        "Placebo + exemestane": _with_interval(r, "orr.local.placebo", 1, "%"),
-        "Absolute effect (95% CI)": _with_interval(r, "orr.local.difference", 1, " percentage points"),
-        "Relative effect (95% CI)": _ratio(r, "orr.local.ratio"),
-        "Source; register ids": "NEJM 2011, Table 3; orr.local.{everolimus, placebo, difference, ratio}",
-    })
+    Returns Markdown (the words in ``**...**`` are the only markup).
+    """
+    from ..derived.summary import RegisterLookup
 
-    def safety_row(label, measure, drug, prefix, source_text):
-        where = dict(measure=measure, drug=drug, statistic="pct", source_id="nejm_2011")
-        rows.append({
-            "Outcome": label,
-            "Everolimus + exemestane": printed(exposure, arm="everolimus", **where),
-            "Placebo + exemestane": printed(exposure, arm="placebo", **where),
-            "Absolute effect (95% CI)": _with_interval(r, f"{prefix}.difference", 1, " percentage points")
-            + f"; NNH {_value(r, prefix + '.nnh', 0)}",
-            "Relative effect (95% CI)": _ratio(r, f"{prefix}.ratio"),
-            "Source; register ids": f"{source_text}; {prefix}.{{difference, ratio, nnh}}",
-        })
+    r = RegisterLookup(register)
+    by = {o.outcome: o for o in outcomes}
 
-    safety_row("Discontinued everolimus or placebo for adverse events", "discontinuation_adverse_event",
-               "everolimus_or_placebo", "safety.discontinuation_adverse_event.everolimus_or_placebo", "NEJM 2011, Safety")
-    safety_row("Serious adverse events", "serious_adverse_event", "study_treatment", "safety.serious_adverse_event.study_treatment",
-               "NEJM 2011, Safety")
+    def per_1000(outcome: str) -> str:
+        return number(abs(by[outcome].difference_per_1000[0]), 0)
 
-    for term, label in (("stomatitis", "Grade 3–4 stomatitis"), ("anemia", "Grade 3–4 anaemia")):
-        prefix = f"ae.{term}.grade_3_4"
-        where = dict(term=term, grade="3-4", source_id="nejm_2011", locator="Abstract, Results (most common grade 3 or 4 adverse events)")
-        rows.append({
-            "Outcome": label,
-            "Everolimus + exemestane": printed(ae, arm="everolimus", **where),
-            "Placebo + exemestane": printed(ae, arm="placebo", **where),
-            "Absolute effect (95% CI)": _with_interval(r, f"{prefix}.difference", 1, " percentage points"),
-            "Relative effect (95% CI)": _ratio(r, f"{prefix}.ratio"),
-            "Source; register ids": f"NEJM 2011, Table 2; {prefix}.{{difference, ratio}}",
-        })
-    return pd.DataFrame(rows)
+    def certainty(outcome: str) -> str:
+        return ratings[outcome].label.lower() + " certainty"
+
+    def value(entry_id: str, digits: int = 1) -> str:
+        return number(r.figure(entry_id)[0], digits)
+
+    pfs = by["pfs_local"]
+    sentences = [
+        "In one large trial, women whose advanced hormone-receptor-positive breast cancer had grown despite hormone treatment "
+        "took the hormone drug exemestane with either everolimus or a dummy pill (placebo).",
+        f"With everolimus the cancer was held back for longer: the middle (median) time before it grew or the woman died was "
+        f"{value('pfs.local.interim.median_gain')} months longer at the first analysis and "
+        f"{value('pfs.local.final.median_gain')} months longer at the final analysis ({certainty('pfs_local')}).",
+        f"Put another way, of 1000 women, about {per_1000('pfs_local')} fewer had their cancer grow or died within "
+        f"{pfs.time_point_months} months.",
+        f"Whether everolimus helps women live longer is not known: at the final analysis {value('deaths.final.everolimus')}% of "
+        f"women given everolimus and {value('deaths.final.placebo')}% given placebo had died, a difference that could be due to "
+        f"chance ({certainty('overall_survival')}).",
+        f"Quality of life took longer to worsen with everolimus in one analysis, but the trial's first report found no clear "
+        f"difference ({certainty('quality_of_life')}).",
+        f"Side effects were more common: of 1000 women, about {per_1000('discontinuation_adverse_events')} more stopped "
+        f"treatment because of side effects, {per_1000('serious_adverse_events')} more had a serious side effect and "
+        f"{per_1000('stomatitis_grade_3_4')} more had severe mouth sores ({certainty('serious_adverse_events')}).",
+    ]
+    nnh = number(r.figure("safety.discontinuation_adverse_event.everolimus_or_placebo.nnh")[0], 0)
+    bottom = (f"**Bottom line.** Everolimus adds a few months before the cancer grows (median "
+              f"{value('pfs.local.interim.median_gain')} to {value('pfs.local.final.median_gain')} months), with no proven "
+              f"gain in survival and no clear change in quality of life, at the cost of more toxicity: one woman in about "
+              f"{nnh} treated stops because of side effects.")
+    return " ".join(sentences) + "\n\n" + bottom

@@ -1,0 +1,133 @@
+--[[
+build-info.lua: the title block's version, data date and commit, from the
+build (never typed by hand), and register values written inline in prose.
+
+* `date` is the date of the latest commit that changed `data/` (`git log`),
+  or, without git, the modification date of the newest file in `data/`;
+  `version` is `pyproject.toml`'s; `commit` the short hash of HEAD ("no git"
+  without git). They are set as metadata (`date`, `citation.version`) and
+  written as one line at the top of the article (`#build-info`).
+* `[pfs.local.interim.median_gain]{.register-value digits="1"}` is replaced
+  by that register figure from report/generated/register.csv (the register
+  the build writes from the saved notebooks), written as the report writes
+  numbers (U+2212 minus; `abs="true"` drops the sign). An id that is not in
+  the register stops the render.
+
+Run by Quarto (_quarto.yml) and by the fallback (report/fallback/common.yaml).
+]]
+
+local ERROR_PREFIX = "bolero-render: "
+
+local function run(command, args)
+  local ok, out = pcall(pandoc.pipe, command, args, "")
+  if ok and out then
+    return (out:gsub("%s+$", ""))
+  end
+  return nil
+end
+
+local function read_file(path)
+  local handle = io.open(path, "r")
+  if not handle then
+    return nil
+  end
+  local text = handle:read("a")
+  handle:close()
+  return text
+end
+
+local function version()
+  local text = read_file("pyproject.toml") or ""
+  return text:match('\nversion%s*=%s*"([^"]+)"') or "unknown"
+end
+
+local function data_date()
+  local date = run("git", { "log", "-1", "--format=%cs", "--", "data" })
+  if date and date ~= "" then
+    return date
+  end
+  -- No git: the newest file of data/ (GNU find prints the modification date).
+  local newest = run("sh", { "-c", "find data -type f -printf '%TY-%Tm-%Td\\n' | sort | tail -1" })
+  return (newest and newest ~= "") and newest or "unknown"
+end
+
+local function commit()
+  return run("git", { "rev-parse", "--short", "HEAD" }) or "no git"
+end
+
+local register = nil
+
+local function load_register()
+  if register then
+    return register
+  end
+  register = {}
+  local text = read_file("report/generated/register.csv")
+  if not text then
+    error(ERROR_PREFIX .. "report/generated/register.csv not found: run the build first", 0)
+  end
+  for line in text:gmatch("[^\n]+") do
+    local id, value = line:match("^([^,]+),([^,]*),")
+    if id and id ~= "id" then
+      register[id] = tonumber(value)
+    end
+  end
+  return register
+end
+
+local MINUS = "\u{2212}"
+
+local function format(value, digits, absolute)
+  if absolute then
+    value = math.abs(value)
+  end
+  local text = string.format("%." .. digits .. "f", value)
+  if tonumber(text) == 0 then
+    text = text:gsub("^%-", "")
+  end
+  return (text:gsub("^%-", MINUS))
+end
+
+function Span(span)
+  if not span.classes:includes("register-value") then
+    return nil
+  end
+  local id = pandoc.utils.stringify(span.content)
+  local value = load_register()[id]
+  if value == nil then
+    error(ERROR_PREFIX .. "register value " .. id .. " is not in report/generated/register.csv", 0)
+  end
+  local digits = tonumber(span.attributes.digits or "1")
+  return pandoc.Span(pandoc.Str(format(value, digits, span.attributes.abs == "true")), { class = "register-value", title = id })
+end
+
+function Meta(meta)
+  local v, c = version(), commit()
+  -- The article types no date; a document that does keep its own (the renderer's test fixtures).
+  if meta.date == nil then
+    meta.date = pandoc.MetaString(data_date())
+  end
+  meta["build-version"] = pandoc.MetaString(v)
+  meta["build-commit"] = pandoc.MetaString(c)
+  if v ~= "unknown" and meta.citation and type(meta.citation) == "table" and meta.citation.version == nil then
+    meta.citation.version = pandoc.MetaString(v)
+  end
+  return meta
+end
+
+function Pandoc(doc)
+  local meta = doc.meta
+  local line = pandoc.Para({
+    pandoc.Str("Version " .. pandoc.utils.stringify(meta["build-version"])), pandoc.Str(" · "),
+    pandoc.Str("data as of " .. pandoc.utils.stringify(meta.date)), pandoc.Str(" · "),
+    pandoc.Str("commit "), pandoc.Code(pandoc.utils.stringify(meta["build-commit"])),
+  })
+  doc.blocks:insert(1, pandoc.Div({ line }, { id = "build-info", class = "build-info" }))
+  return doc
+end
+
+return {
+  { Meta = Meta },
+  { Span = Span },
+  { Pandoc = Pandoc },
+}
