@@ -8,6 +8,8 @@ import pypandoc
 import pytest
 
 from bolero_evidence.citing.errors import ExitCode
+from bolero_evidence.citing.registers import data_date
+from tests.conftest import ROOT
 
 IDS = ["pfs.central.final.median_gain", "orr.local.everolimus", "safety.discontinuation_adverse_event.exemestane.difference",
        "orr.local.nnt", "pfs.local.interim.p_value"]
@@ -17,9 +19,8 @@ def test_plain_names_figure_section_version_date_and_anchor(run):
     code, out, _ = run("cite", "orr.local.everolimus")
     assert code == ExitCode.OK
     assert out.startswith("9.5% (7.0 to 12.4) [orr.local.everolimus]: Objective response, local assessment")
-    # The date is no longer typed in the front matter (it is the build's data date, report/build-info.lua); the citing
-    # tools still read the front matter, so citations carry no date until they read the build's date too.
-    assert "version 0.1.0, section 5 Response." in out
+    # The date is the report's data date (the latest commit that changed data/), the rule build-info.lua uses.
+    assert f"version 0.1.0 ({data_date(ROOT)}), section 5 Response." in out
     assert out.rstrip().endswith("index.html#orr.local.everolimus")
 
 
@@ -39,7 +40,7 @@ def test_csl_json_is_read_by_pandoc(run):
     back = json.loads(pypandoc.convert_text(out, "csljson", format="csljson"))
     assert [i["id"] for i in back] == [f"bolero2-evidence:{i}" for i in IDS]
     assert back[1]["title"] == items[1]["title"]
-    assert back[1]["issued"] == {"date-parts": [[2026, 11, 21]]}
+    assert back[1]["issued"] == {"date-parts": [[int(part) for part in data_date(ROOT).split("-")]]}
     assert back[1]["URL"] == "index.html#orr.local.everolimus"
 
 
@@ -77,3 +78,17 @@ def test_cite_at_a_revision_that_does_not_exist(run):
     code, _, err = run("cite", "--at", "no-such-revision", "orr.local.everolimus")
     assert code == ExitCode.UNKNOWN_REVISION
     assert "neither a register file nor a git revision" in err
+
+
+def test_data_date_is_the_latest_commit_to_data_or_the_newest_data_file(tmp_path):
+    import datetime
+    import os
+
+    (tmp_path / "data").mkdir()
+    for name, day in (("a.csv", "2024-03-01"), ("b.csv", "2025-07-15")):
+        path = tmp_path / "data" / name
+        path.write_text("x\n", encoding="utf-8")
+        stamp = datetime.datetime.fromisoformat(day + "T12:00:00+00:00").timestamp()
+        os.utime(path, (stamp, stamp))
+    assert data_date(tmp_path) == "2025-07-15"  # no git here: the newest file
+    assert data_date(ROOT) is not None and len(data_date(ROOT)) == 10

@@ -210,6 +210,28 @@ def _author(front: dict) -> str | None:
     return str(authors) if authors else None
 
 
+def data_date(root: Path, revision: str | None = None) -> str | None:
+    """The report's date: the day of the latest commit that changed ``data/`` (at ``revision``, or HEAD).
+
+    Without git, the modification day of the newest file in ``data/``. The
+    same rule as ``report/fallback/build-info.lua``, which writes the date
+    into the rendered report (the article types none).
+    """
+    import datetime as dt
+
+    try:
+        completed = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%cs", *([revision] if revision else []), "--", "data"],
+                                   capture_output=True, text=True, timeout=30)
+        if completed.returncode == 0 and completed.stdout.strip():
+            return completed.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    files = [p for p in (Path(root) / "data").glob("*") if p.is_file()] if revision is None else []
+    if not files:
+        return None
+    return dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in files), tz=dt.UTC).date().isoformat()
+
+
 def report_info(root: Path, revision: str | None = None) -> ReportInfo:
     """Title, version, date and sections of the report in the working tree, or at ``revision``."""
     if revision is None:
@@ -225,7 +247,7 @@ def report_info(root: Path, revision: str | None = None) -> ReportInfo:
     except tomllib.TOMLDecodeError:
         project_version = None
     version = project_version or citation.get("version")
-    date = front.get("date")
+    date = front.get("date") or data_date(root, revision)
     return ReportInfo(title=str(front.get("title") or citation.get("title") or "BOLERO-2 evidence summary"),
                       version=str(version) if version else None, date=str(date) if date else None,
                       publisher=citation.get("publisher"), author=_author(front), sections=parse_sections(article))
