@@ -21,6 +21,7 @@ from bolero_evidence.mcbs.findings import (
     judgement_outcomes,
     load_judgements,
     score_bolero2,
+    toxicity_evidence,
     with_answer,
 )
 
@@ -47,6 +48,12 @@ TOXICITY_NEJM_QUOTES = (
 )
 OS_NEJM_QUOTE = ("Overall survival results were immature at the time of the interim analysis, with a total of 83 deaths: 10.7% of "
                  "patients in the combination-therapy group and 13.0% of those in the exemestane-alone group died.")
+
+@pytest.fixture(scope="module")
+def evidence(tables):
+    """The safety comparisons, computed once: their intervals over every consistent count take seconds."""
+    return toxicity_evidence(tables)
+
 
 @pytest.fixture(scope="module")
 def tables():
@@ -83,8 +90,8 @@ def _printed(finding):
     return {f.name: f.printed for f in finding.figures}
 
 
-def test_qol_finding_is_the_review_sentences(tables):
-    qol = bolero2_findings(tables, "interim").qol
+def test_qol_finding_is_the_review_sentences(tables, evidence):
+    qol = bolero2_findings(tables, "interim", evidence=evidence).qol
     printed = _printed(qol)
     # The review's sentences (QOL_REVIEW_QUOTES) print these figures; the finding must show them as printed.
     assert printed["time to definitive deterioration of QoL (prospectively defined, 5% decrease)"] \
@@ -100,20 +107,20 @@ def test_qol_finding_is_the_review_sentences(tables):
     assert qol.assessed and qol.improved.answer and not qol.no_difference
 
 
-def test_qol_finding_follows_the_data_not_a_fixed_answer(tables):
+def test_qol_finding_follows_the_data_not_a_fixed_answer(tables, evidence):
     # The case that must fail with a hand-built finding: the review's P changed to 0.06 makes QoL not improved.
     changed = dict(tables)
     qol = tables["quality_of_life"].copy()
     qol.loc[(qol["trial"] == "bolero2") & (qol["analysis"] == "primary") & (qol["statistic"] == "p_value"), ["value", "printed"]] \
         = [0.06, "P=0.06"]
     changed["quality_of_life"] = qol
-    assert not bolero2_findings(changed, "interim").qol.improved.answer
-    card = _by_cut(score_bolero2(changed))["interim", "local"].scorecard
+    assert not bolero2_findings(changed, "interim", evidence=evidence).qol.improved.answer
+    card = _by_cut(score_bolero2(changed, evidence=evidence))["interim", "local"].scorecard
     assert [s.rule_id for s in card.adjustments if s.applies] == ["2b_tox_down", "2b_qol_down"]
 
 
-def test_toxicity_finding_is_the_nejm_figures(tables):
-    tox = bolero2_findings(tables, "interim").toxicity
+def test_toxicity_finding_is_the_nejm_figures(tables, evidence):
+    tox = bolero2_findings(tables, "interim", evidence=evidence).toxicity
     printed = _printed(tox)
     # TOXICITY_NEJM_QUOTES: grade 3-4 stomatitis 8% vs 1% (Table 2: grade 3 8 and 1, grade 4 0 and 0); stopped for AEs 19% vs 4%.
     assert printed["grade 3-4 stomatitis (grade 3/grade 4, %)"].startswith("8/0 vs 1/0")
@@ -127,48 +134,48 @@ def test_toxicity_finding_is_the_nejm_figures(tables):
     assert "back pain" in tox.less.reason and not tox.less.answer and tox.less.by == "this report"
 
 
-def test_os_finding_is_the_nejm_statement(tables):
-    os = bolero2_findings(tables, "interim").os
+def test_os_finding_is_the_nejm_statement(tables, evidence):
+    os = bolero2_findings(tables, "interim", evidence=evidence).os
     assert not os.mature and not os.significant_improvement
     shown = {(f.name, f.printed, f.source) for f in os.figures}
     assert ("overall survival", "'immature'", "NEJM 2011, Results, Efficacy, paragraph 2") in shown
     assert "immature" in OS_NEJM_QUOTE
     # OS_NEJM_QUOTE: "10.7% of patients in the combination-therapy group and 13.0% of those in the exemestane-alone group died".
     assert ("deaths, everolimus vs placebo (share of arm)", "10.7% vs 13.0%", "NEJM 2011, Results, Efficacy, paragraph 2") in shown
-    final = bolero2_findings(tables, "final").os
+    final = bolero2_findings(tables, "final", evidence=evidence).os
     assert not final.significant_improvement  # the review: "not yet statistically significant"
 
 
-def test_os_claim_of_improvement_would_trigger_the_rescoring(tables):
+def test_os_claim_of_improvement_would_trigger_the_rescoring(tables, evidence):
     # The case that must fail if OS were not read from the data: a claim of significant OS improvement at the interim cut.
     changed = dict(tables)
     finding = tables["finding"].copy()
     finding.loc[(finding["trial"] == "bolero2") & (finding["endpoint"] == "overall_survival") & (finding["data_cut"] == "interim"),
                 "claim"] = "statistically_significant"
     changed["finding"] = finding
-    assert bolero2_findings(changed, "interim").os.significant_improvement
-    result = _by_cut(score_bolero2(changed))["interim", "local"]
+    assert bolero2_findings(changed, "interim", evidence=evidence).os.significant_improvement
+    result = _by_cut(score_bolero2(changed, evidence=evidence))["interim", "local"]
     # Form 2b says to rescore on form 2a, which needs the OS hazard ratio and medians: none is printed, so no grade.
     assert result.scorecard is None and isinstance(result.error, MissingInputError)
     assert "OS hazard ratio and medians are not given" in str(result.error)
 
 
-def test_final_cut_is_not_scored_and_says_which_figure_is_missing(tables):
-    results = _by_cut(score_bolero2(tables))
+def test_final_cut_is_not_scored_and_says_which_figure_is_missing(tables, evidence):
+    results = _by_cut(score_bolero2(tables, evidence=evidence))
     for assessment in ("local", "central"):
         result = results["final", assessment]
         assert result.scorecard is None and isinstance(result.error, MissingInputError)
         assert "lower limit of the PFS hazard ratio's 95% CI is missing" in str(result.error)
 
 
-def test_esmo_analysis_is_interim_local(tables):
-    results = score_bolero2(tables)
+def test_esmo_analysis_is_interim_local(tables, evidence):
+    results = score_bolero2(tables, evidence=evidence)
     assert [(r.cut, r.assessment) for r in results if r.esmo_analysis] == [ESMO_ANALYSIS] == [("interim", "local")]
 
 
 @pytest.mark.parametrize("assessment", ["local", "central"])
-def test_interim_scorecards_with_the_recorded_judgements(tables, assessment):
-    card = _by_cut(score_bolero2(tables))["interim", assessment].scorecard
+def test_interim_scorecards_with_the_recorded_judgements(tables, assessment, evidence):
+    card = _by_cut(score_bolero2(tables, evidence=evidence))["interim", assessment].scorecard
     # Control median 2.8 (local) / 4.1 (central) <= 6 months; CI lower limit 0.35 / 0.27 <= 0.65; gain 4.1 / 6.5 >= 1.5.
     assert card.preliminary.sheet == "median PFS with standard treatment ≤6 months"
     assert card.preliminary.grade == 3 and card.preliminary.confirmed
@@ -182,16 +189,16 @@ def test_interim_scorecards_with_the_recorded_judgements(tables, assessment):
     assert card.uses_unconfirmed_rules  # the adjustments rest on secondary sources
 
 
-def test_interim_local_with_the_interim_qol_statement(tables):
+def test_interim_local_with_the_interim_qol_statement(tables, evidence):
     # A panel taking the NEJM interim statement (QoL not different) instead of the review's analysis: both downgrades apply.
     judgements = with_answer(load_judgements(), "qol_prospective_analysis", False)
-    card = next(r.scorecard for r in score_bolero2(tables, judgements) if r.esmo_analysis)
+    card = next(r.scorecard for r in score_bolero2(tables, judgements, evidence=evidence) if r.esmo_analysis)
     assert [s.rule_id for s in card.adjustments if s.applies] == ["2b_tox_down", "2b_qol_down"]
     assert card.final_grade == 1
 
 
-def test_judgement_outcomes_show_both_answers(tables):
-    outcomes = judgement_outcomes(tables).set_index(["judgement_id", "cut", "assessment"])
+def test_judgement_outcomes_show_both_answers(tables, evidence):
+    outcomes = judgement_outcomes(tables, evidence=evidence).set_index(["judgement_id", "cut", "assessment"])
     qol = outcomes.loc["qol_prospective_analysis", "interim", "local"]
     assert (qol["answer"], qol["grade_if_yes"], qol["grade_if_no"], qol["grade_taken"]) == (True, 3, 1, 3)
     tox = outcomes.loc["toxicity_impacts_wellbeing", "interim", "local"]
