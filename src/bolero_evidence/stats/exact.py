@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -108,6 +109,9 @@ def exact_unconditional_pvalue(
     return _Tables(count1, nobs1, count2, nobs2, measure).pvalue(float(null), alternative)
 
 
+# A pure function of its integers returning a frozen result: cached, since one interval
+# takes seconds and the analyses and their tests ask for the same ones again.
+@lru_cache(maxsize=512)
 def risk_ratio_exact(
     count1: int, nobs1: int, count2: int, nobs2: int, *, confidence: float = 0.95
 ) -> TwoProportionEffect:
@@ -193,6 +197,9 @@ def risk_ratio_exact(
                                count2=int(count2), nobs2=int(nobs2))
 
 
+# A pure function of its integers returning a frozen result: cached, since one interval
+# takes seconds and the analyses and their tests ask for the same ones again.
+@lru_cache(maxsize=512)
 def risk_difference_exact(
     count1: int, nobs1: int, count2: int, nobs2: int, *, confidence: float = 0.95
 ) -> TwoProportionEffect:
