@@ -110,7 +110,8 @@ def death_figures(deaths: pd.DataFrame, cut: str = "final") -> list[Figure]:
 def quality_of_life_figures(qol: pd.DataFrame) -> list[Figure]:
     """Register figures: the gain in median time to definitive deterioration of quality of life."""
     return [Figure(
-        id=f"qol.{r.endpoint.removeprefix('ttd_qol_')}.median_gain", value=float(r.median_gain), unit="months",
+        # qol.<endpoint>.<cut>: the review names no data cut (the id scheme of report/generated/README.md).
+        id=f"qol.{r.endpoint}.unstated.median_gain", value=float(r.median_gain), unit="months",
         method="difference of printed medians (everolimus - placebo); no interval derivable from medians",
         inputs=(r.source_id,),
         description=f"Gain in median time to definitive deterioration of quality of life ({r.analysis} analysis, "

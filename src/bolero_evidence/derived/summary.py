@@ -194,7 +194,7 @@ def summary_of_findings_outcomes(tables: dict[str, pd.DataFrame], register: pd.D
         comment=(f"Median {medians} months. 10-point threshold: HR "
                  f"{printed(qol, arm='comparison', statistic='hr', **q10)}, {printed(qol, arm='comparison', statistic='p_value', **q10)}. "
                  "Interim: 'not statistically different'"),
-        sources="mTOR review 2014; NEJM 2011", register_ids=(f"{base}.control", f"{base}.difference", "qol.5pct.median_gain")))
+        sources="mTOR review 2014; NEJM 2011", register_ids=(f"{base}.control", f"{base}.difference", "qol.ttd_qol_5pct.unstated.median_gain")))
 
     # Objective response: the final analysis (review, Table 1) is the most mature cut that reports it.
     ratio = r.figure("orr.unstated.final.ratio")
