@@ -41,6 +41,9 @@ class PublishedTable:
     frame: pd.DataFrame
     markdown: str
 
+    def __repr__(self) -> str:
+        return f"published table {self.name}: {len(self.frame)} rows"
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         rows = json.loads(self.frame.to_json(orient="records"))
         return {"text/markdown": self.markdown,

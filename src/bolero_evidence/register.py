@@ -257,6 +257,10 @@ class RegisterOutput:
     notebook: str
     entries: tuple[Entry, ...]
 
+    def __repr__(self) -> str:
+        # The text/plain form Jupyter saves beside the table and the JSON: short, not the entries again.
+        return f"register of {self.notebook}: {len(self.entries)} entries"
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         frame = Register(self.notebook, list(self.entries)).frame()
         shown = frame[["id", "value", "ci_low", "ci_high", "unit", "method", "section"]].copy()
