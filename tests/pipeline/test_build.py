@@ -43,6 +43,11 @@ def _check_report(project, result):
     assert SECTION_IDS and EMBEDDED_LABELS
     for anchor in SECTION_IDS + EMBEDDED_LABELS:
         assert f'id="{anchor}"' in html, anchor
+    # Every register figure is an anchor named by its id: the citing tools link index.html#<register id>.
+    register_ids = read_register(project / "report" / "generated" / "register.csv")["id"]
+    assert len(register_ids) > 100
+    unanchored = [rid for rid in register_ids if f'id="{rid}"' not in html]
+    assert unanchored == [], f"{len(unanchored)} register ids without an anchor, e.g. {unanchored[:5]}"
     assert result.outputs["pdf"].read_bytes().startswith(b"%PDF")
     assert result.outputs["docx"].read_bytes().startswith(b"PK")
     loading = re.findall(r'<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)="(?:https?:)?//[^"]*"', html)
