@@ -73,7 +73,7 @@ def test_writes_html_pdf_and_docx_and_leaves_the_project_alone(rendered):
     assert sorted(p.name for p in output.iterdir()) == ["index.docx", "index.html", "index.pdf"]
     assert (output / "index.pdf").read_bytes().startswith(b"%PDF")
     assert (output / "index.docx").read_bytes().startswith(b"PK")  # a zip, as every .docx
-    assert notes == QUARTO_WOULD_ADD and any("notebook views" in note for note in notes)
+    assert notes == QUARTO_WOULD_ADD and any("notebook pages" in note for note in notes)
     written = {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
     assert written == {"_quarto.yml", "index.qmd", NOTEBOOK} | {
         f"report/fallback/{p.name}" for p in (CHECKOUT / "report" / "fallback").iterdir()}
