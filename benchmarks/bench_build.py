@@ -25,9 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bolero_evidence.paths import Project
 from bolero_evidence.pipeline.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
+# The copies live in a temporary folder: the source documents are the checkout's.
+SEEDS = Project(ROOT).seeds
 
 
 def _copy(target: Path) -> Path:
@@ -59,16 +62,16 @@ def _rows(use_quarto: bool) -> list[tuple[str, float, str]]:
     quiet = lambda line: None  # noqa: E731
     with tempfile.TemporaryDirectory() as scratch:
         project = _copy(Path(scratch))
-        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, progress=quiet))
+        seconds, result = _timed(lambda: build(project, seeds=SEEDS, use_quarto=use_quarto, progress=quiet))
         rows.append((f"build with {name}, cold (fresh copy, nothing cached)", seconds,
                      f"{sum(r.executed for r in result.notebooks)} notebooks executed"))
-        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, progress=quiet))
+        seconds, result = _timed(lambda: build(project, seeds=SEEDS, use_quarto=use_quarto, progress=quiet))
         rows.append((f"build with {name}, nothing changed", seconds, f"rendered: {result.rendered}"))
         _edit_one_value(project)
-        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, progress=quiet))
+        seconds, result = _timed(lambda: build(project, seeds=SEEDS, use_quarto=use_quarto, progress=quiet))
         rows.append((f"build with {name}, one data value changed", seconds,
                      "executed " + ", ".join(r.notebook for r in result.notebooks if r.executed)))
-        seconds, result = _timed(lambda: build(project, use_quarto=use_quarto, force=True, progress=quiet))
+        seconds, result = _timed(lambda: build(project, seeds=SEEDS, use_quarto=use_quarto, force=True, progress=quiet))
         rows.append((f"build with {name}, forced (every notebook executed)", seconds,
                      f"{sum(r.executed for r in result.notebooks)} notebooks executed"))
     return rows
