@@ -28,6 +28,7 @@ from bolero_evidence.derived.context import (  # noqa: E402
     side_effect_differences,
     trial_overview,
 )
+from tests.derived.conftest import one_row  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +40,6 @@ def efficacy(tables):
 def safety(tables):
     return side_effect_differences(tables)
 
-
-def _row(frame, **where):
-    mask = pd.Series(True, index=frame.index)
-    for column, value in where.items():
-        mask &= frame[column] == value
-    assert mask.sum() == 1, where
-    return frame[mask].iloc[0]
 
 
 # --------------------------------------------------------------------------
@@ -68,7 +62,7 @@ def test_trials_in_review_order_with_totals_not_arm_sizes(tables):
     overview = trial_overview(tables)
     assert tuple(overview["trial"]) == TRIAL_ORDER
     # The review prints one n per trial (1,112 for HORIZON): a total, not per arm.
-    assert _row(overview, trial="horizon")["n_patients"] == 1112
+    assert one_row(overview, trial="horizon")["n_patients"] == 1112
 
 
 # --------------------------------------------------------------------------
@@ -84,7 +78,7 @@ def test_bolero2_central_gain_reproduces_the_reviews_printed_prolongation(tables
     # the final analysis by inference (data_cut_inferred).
     printed = pick(attribute_cuts(tables["pfs"]), data_cut="final", assessment="central", arm="comparison",
                    statistic="median_gain", source_id="mtor_review_2014")
-    row = _row(efficacy, trial="bolero2", endpoint="pfs_median", assessment="central")
+    row = one_row(efficacy, trial="bolero2", endpoint="pfs_median", assessment="central")
     assert abs(row["difference"] - printed) <= 0.05
 
 
@@ -105,8 +99,8 @@ def test_horizon_pfs_called_comparable_is_the_smallest_pfs_gain(efficacy):
 
 
 def test_statuses_of_figures_that_give_no_difference(efficacy):
-    assert _row(efficacy, trial="tamrad", endpoint="os_hr")["status"] == "printed comparison only"
-    assert _row(efficacy, trial="horizon", endpoint="os_median")["status"] == "not computable: NR"
+    assert one_row(efficacy, trial="tamrad", endpoint="os_hr")["status"] == "printed comparison only"
+    assert one_row(efficacy, trial="horizon", endpoint="os_median")["status"] == "not computable: NR"
     computed = efficacy[efficacy["status"] == "computed"]
     assert computed["difference"].notna().all()
     assert efficacy.loc[efficacy["status"] != "computed", "difference"].isna().all()
@@ -129,8 +123,8 @@ def test_efficacy_uses_only_the_reviews_table_1(tables, efficacy):
 
 def test_register_stems_are_unique_and_named_after_trial_and_endpoint(efficacy):
     assert efficacy["register_stem"].is_unique
-    assert _row(efficacy, trial="tamrad", endpoint="ttp_median")["register_stem"] == "context.tamrad.ttp"
-    assert _row(efficacy, trial="bolero2", endpoint="pfs_median", assessment="investigator")["register_stem"] \
+    assert one_row(efficacy, trial="tamrad", endpoint="ttp_median")["register_stem"] == "context.tamrad.ttp"
+    assert one_row(efficacy, trial="bolero2", endpoint="pfs_median", assessment="investigator")["register_stem"] \
         == "context.bolero2.pfs"
 
 
@@ -170,8 +164,8 @@ def test_an_nr_arm_gives_no_difference():
 
 def test_bolero2_stomatitis_difference(safety):
     # Review Table 2, BOLERO-2: stomatitis 59 vs 12 (all grades), 8 vs 0 (grade 3-4).
-    assert _row(safety, trial="bolero2", term="stomatitis_mucositis", grade="all")["difference"] == 47
-    assert _row(safety, trial="bolero2", term="stomatitis_mucositis", grade="3-4")["difference"] == 8
+    assert one_row(safety, trial="bolero2", term="stomatitis_mucositis", grade="all")["difference"] == 47
+    assert one_row(safety, trial="bolero2", term="stomatitis_mucositis", grade="3-4")["difference"] == 8
 
 
 def test_coverage_accounts_for_every_cell_and_comparison(tables, safety):
@@ -186,14 +180,14 @@ def test_coverage_accounts_for_every_cell_and_comparison(tables, safety):
     assert (per_trial["not_reported"] <= per_trial["cells_not_reported"]).all()
     assert (2 * per_trial["not_reported"] >= per_trial["cells_not_reported"]).all()
     # BOLERO-2 reports every side effect of the table.
-    assert _row(coverage, trial="bolero2")["cells_not_reported"] == 0
+    assert one_row(coverage, trial="bolero2")["cells_not_reported"] == 0
 
 
 def test_register_ids_are_unique_and_follow_the_scheme(safety):
     assert safety["register_id"].is_unique
-    assert _row(safety, trial="bolero2", term="stomatitis_mucositis", grade="all")["register_id"] \
+    assert one_row(safety, trial="bolero2", term="stomatitis_mucositis", grade="all")["register_id"] \
         == "context.bolero2.stomatitis_mucositis.all.difference"
-    assert _row(safety, trial="bolero2", term="stomatitis_mucositis", grade="3-4")["register_id"] \
+    assert one_row(safety, trial="bolero2", term="stomatitis_mucositis", grade="3-4")["register_id"] \
         == "context.bolero2.stomatitis_mucositis.grade_3_4.difference"
 
 

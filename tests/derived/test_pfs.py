@@ -28,6 +28,7 @@ from bolero_evidence.derived.pfs import (  # noqa: E402
     plot_effects,
     subgroup_effects,
 )
+from tests.derived.conftest import one_row  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +40,6 @@ def overall(tables):
 def precision(tables):
     return hazard_ratio_precision(tables)
 
-
-def _row(frame, **where):
-    mask = pd.Series(True, index=frame.index)
-    for column, value in where.items():
-        mask &= frame[column] == value
-    assert mask.sum() == 1, where
-    return frame[mask].iloc[0]
 
 
 def _with_rows(tables, name, rows):
@@ -63,7 +57,7 @@ def _with_rows(tables, name, rows):
 def test_final_central_gain_reproduces_the_reviews_printed_prolongation(overall):
     # The review prints "a 6.9-month prolongation ... from 4.1 months ... to
     # 11 months". Printed to one decimal, so equal within 0.05 months.
-    row = _row(overall, assessment="central", data_cut="final")
+    row = one_row(overall, assessment="central", data_cut="final")
     assert row["printed_gain"] == 6.9
     assert abs(row["median_gain"] - row["printed_gain"]) <= 0.05
     assert row["printed_gain_reproduced"] is True
@@ -75,7 +69,7 @@ def test_a_printed_gain_that_the_medians_do_not_give_is_flagged(tables):
     mask = (pfs["statistic"] == "median_gain") & (pfs["data_cut_inferred"] == "final") & (pfs["assessment"] == "central")
     assert mask.sum() == 1
     pfs.loc[mask, ["value", "printed"]] = [7.2, "7.2"]
-    row = _row(overall_effects({**tables, "pfs": pfs}), assessment="central", data_cut="final")
+    row = one_row(overall_effects({**tables, "pfs": pfs}), assessment="central", data_cut="final")
     assert row["printed_gain_reproduced"] is False
 
 
@@ -84,7 +78,7 @@ def test_interval_implied_p_agrees_with_the_printed_p_bound(precision, assessmen
     # NEJM Table 3 prints P < 0.001 for both assessments; the Wald P implied
     # by the printed interval must lie below that bound (it is a different
     # test from the stratified log-rank, but both are far below 0.001).
-    row = _row(precision, assessment=assessment)
+    row = one_row(precision, assessment=assessment)
     assert row["p_printed"] == "<0.001"
     assert row["p_two_sided_from_ci"] < 0.001
 
@@ -95,14 +89,14 @@ def test_schoenfeld_se_lies_within_what_the_rounded_interval_allows(precision, a
     # known to lie in [se_from_ci_min, se_from_ci_max]. Schoenfeld's SE from
     # the printed events (202+157 local, 114+104 central) and the 2:1
     # allocation is an independent approximation and should fall inside.
-    row = _row(precision, assessment=assessment)
+    row = one_row(precision, assessment=assessment)
     assert row["se_from_ci_min"] <= row["se_schoenfeld"] <= row["se_from_ci_max"]
     assert row["se_ratio"] == pytest.approx(1.0, abs=0.05)
 
 
 def test_events_are_the_nejm_table_3_counts(precision):
     # 359 PFS events at the interim analysis (NEJM Methods; design.csv).
-    local = _row(precision, assessment="local")
+    local = one_row(precision, assessment="local")
     assert local["events_total"] == 359
     assert local["allocation_ratio"] == 2.0
 
@@ -112,7 +106,7 @@ def test_exponential_hr_lies_inside_the_printed_interval(overall, assessment):
     # Medians and HR from the same NEJM table: the exponential HR is a crude
     # reading of the medians, but far outside the printed 95% CI would point
     # to medians and HR taken from different analyses.
-    row = _row(overall, assessment=assessment, data_cut="interim")
+    row = one_row(overall, assessment=assessment, data_cut="interim")
     assert row["hr_ci_low"] <= row["hr_exponential"] <= row["hr_ci_high"]
     assert row["exponential_within_ci"] is True
 
@@ -196,7 +190,7 @@ def test_a_printed_final_hazard_ratio_leaves_the_not_derivable_list(tables):
     hr_row = listed[listed["quantity"].str.startswith("Hazard ratio")].iloc[0]
     assert "Local, final" not in hr_row["applies_to"]
     assert "Central, final" in hr_row["applies_to"]
-    row = _row(overall_effects(changed), assessment="local", data_cut="final")
+    row = one_row(overall_effects(changed), assessment="local", data_cut="final")
     assert row["hr_printed"] == 0.45 and row["exponential_within_ci"] is True
 
 
@@ -207,7 +201,7 @@ def test_an_nr_median_is_listed_and_not_computed(tables):
         & (pfs["statistic"] == "median")
     pfs.loc[mask, ["value", "qualifier", "printed"]] = [math.nan, "not_reached", "NR"]
     changed = {**tables, "pfs": pfs}
-    row = _row(overall_effects(changed), assessment="local", data_cut="final")
+    row = one_row(overall_effects(changed), assessment="local", data_cut="final")
     assert math.isnan(row["median_gain"]) and math.isnan(row["hr_exponential"])
     listed = not_derivable(changed)
     assert ((listed["quantity"] == "Everolimus median") & listed["applies_to"].str.startswith("Local, final")).any()
