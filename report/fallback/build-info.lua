@@ -18,6 +18,10 @@ Run by Quarto (_quarto.yml) and by the fallback (report/fallback/common.yaml).
 
 local ERROR_PREFIX = "bolero-render: "
 
+-- Quarto runs a notebook page's filters from the notebook's folder, so paths
+-- are taken from the project root (Quarto's, or the fallback's working folder).
+local ROOT = (quarto and quarto.project and quarto.project.directory) or "."
+
 local function run(command, args)
   local ok, out = pcall(pandoc.pipe, command, args, "")
   if ok and out then
@@ -37,22 +41,28 @@ local function read_file(path)
 end
 
 local function version()
-  local text = read_file("pyproject.toml") or ""
+  local text = read_file(ROOT .. "/pyproject.toml") or ""
   return text:match('\nversion%s*=%s*"([^"]+)"') or "unknown"
 end
 
 local function data_date()
-  local date = run("git", { "log", "-1", "--format=%cs", "--", "data" })
+  local date = run("git", { "-C", ROOT, "log", "-1", "--format=%cs", "--", "data" })
   if date and date ~= "" then
     return date
   end
   -- No git: the newest file of data/ (GNU find prints the modification date).
-  local newest = run("sh", { "-c", "find data -type f -printf '%TY-%Tm-%Td\\n' | sort | tail -1" })
-  return (newest and newest ~= "") and newest or "unknown"
+  local listing = run("find", { ROOT .. "/data", "-type", "f", "-printf", "%TY-%Tm-%Td\n" }) or ""
+  local newest = nil
+  for date in listing:gmatch("[^\n]+") do
+    if not newest or date > newest then
+      newest = date
+    end
+  end
+  return newest or "unknown"
 end
 
 local function commit()
-  return run("git", { "rev-parse", "--short", "HEAD" }) or "no git"
+  return run("git", { "-C", ROOT, "rev-parse", "--short", "HEAD" }) or "no git"
 end
 
 local register = nil
@@ -62,7 +72,7 @@ local function load_register()
     return register
   end
   register = {}
-  local text = read_file("report/generated/register.csv")
+  local text = read_file(ROOT .. "/report/generated/register.csv")
   if not text then
     error(ERROR_PREFIX .. "report/generated/register.csv not found: run the build first", 0)
   end

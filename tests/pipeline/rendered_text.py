@@ -60,3 +60,17 @@ def stranded_captions(path: Path, *, lines_after: int = 4) -> list[tuple[int, st
             if re.match(r"\s*Table\s+\d+:", line) and len(lines) - index - 1 < lines_after:
                 found.append((number, line.strip()[:60]))
     return found
+
+
+def body_pages(path: Path, *, first_appendix: str = "Appendix A: register of derived figures") -> int:
+    """How many PDF pages come before the page on which the first appendix's heading stands.
+
+    The heading is told from its line in the table of contents by the dot
+    leaders and page number that follow it there.
+    """
+    for number, page in enumerate(PdfReader(path).pages, start=1):
+        for line in page.extract_text().splitlines():
+            line = clean(line)
+            if line.endswith(first_appendix) and re.fullmatch(r"(\d+\s+)?" + re.escape(first_appendix), line):
+                return number - 1
+    raise ValueError(f"{path}: no page opens with the heading {first_appendix!r}")

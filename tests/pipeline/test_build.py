@@ -18,13 +18,16 @@ from bolero_evidence.data.errors import DataValidationError
 from bolero_evidence.pipeline.pipeline import FORMATS, BuildError, build
 from bolero_evidence.register import read_register
 from tests.conftest import ROOT, copy_project, edit_cell, find_line
-from tests.pipeline.rendered_text import stranded_captions
+from tests.pipeline.rendered_text import body_pages, stranded_captions
 from tests.pipeline.test_parity import assert_captions_in_docx_and_pdf, differences, fallback_render, structure
 
 pytestmark = pytest.mark.slow
 ARTICLE = (ROOT / "index.qmd").read_text(encoding="utf-8")
 SECTION_IDS = re.findall(r"\{#(sec-[a-z0-9-]+)\}", ARTICLE)
 EMBEDDED_LABELS = re.findall(r"\{\{< embed [^#]+#((?:tbl|fig)-[a-z0-9-]+) >\}\}", ARTICLE)
+BIBLIOGRAPHY_KEYS = re.findall(r"^@\w+\{([^,]+),", (ROOT / "report" / "references.bib").read_text(encoding="utf-8"), flags=re.MULTILINE)
+# The body, before the appendices, is meant to be read in one sitting (issue 11: at most 15 pages).
+MAX_BODY_PAGES = 15
 KEY_FIGURES = ["pfs.local.interim.median_gain", "design.interim.info_fraction.actual", "orr.local.everolimus",
                "design.boundary.actual.z_interim"]
 
@@ -54,6 +57,11 @@ def _check_report(project, result):
     assert loading == [], "the HTML must open offline"
     assert "@import url(http" not in html and "fonts.googleapis" not in html
     assert stranded_captions(result.outputs["pdf"]) == [], "a table caption ends a PDF page, its table on the next"
+    assert body_pages(result.outputs["pdf"]) <= MAX_BODY_PAGES
+    # Every work in the bibliography is cited, so each is in the reference list (citeproc lists only cited works).
+    assert len(BIBLIOGRAPHY_KEYS) > 10
+    uncited = [key for key in BIBLIOGRAPHY_KEYS if f'id="ref-{key}"' not in html]
+    assert uncited == [], f"not in the reference list: {uncited}"
     assert not (project / "_output.staging").exists()
 
 
