@@ -45,7 +45,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..derived import safety
-from ..derived.common import attribute_cuts
+from ..derived.common import attribute_cuts, pick_row
 from ..presentation.text import interval, number
 from ..register import Figure as RegisterFigure
 from .bolero2 import _READER_NAMES, ESMO_ANALYSIS, Bolero2Score, bolero2_inputs
@@ -189,13 +189,14 @@ def qol_finding(tables: dict[str, pd.DataFrame], judgements: dict[str, RecordedJ
     analyses = {}
     for analysis in ("primary", "sensitivity"):
         rows = qol[(qol["analysis"] == analysis) & (qol["source_id"] == "mtor_review_2014")]
-        by = {(r["arm"], r["statistic"]): r for _, r in rows.iterrows()}
-        try:
-            analyses[analysis] = {k: by[k] for k in [("experimental", "median"), ("control", "median"), ("comparison", "hr"),
-                                                     ("comparison", "p_value"), ("all", "threshold")]}
-        except KeyError as missing:
-            raise MissingInputError(f"quality_of_life table: no BOLERO-2 row for the review's {analysis} analysis, "
-                                    f"arm/statistic {missing.args[0]}; the QoL adjustment reads it") from None
+        analyses[analysis] = {}
+        for arm, statistic in [("experimental", "median"), ("control", "median"), ("comparison", "hr"), ("comparison", "p_value"),
+                               ("all", "threshold")]:
+            try:
+                analyses[analysis][arm, statistic] = pick_row(rows, arm=arm, statistic=statistic)
+            except LookupError:
+                raise MissingInputError(f"quality_of_life table: no BOLERO-2 row for the review's {analysis} analysis, "
+                                        f"arm/statistic {(arm, statistic)}; the QoL adjustment reads it") from None
     finding = tables["finding"]
     nejm = finding[(finding["trial"] == "bolero2") & (finding["endpoint"] == "ttd_qol_5pct") & (finding["source_id"] == "nejm_2011")]
     if nejm.empty:
