@@ -1,11 +1,11 @@
 """``required.csv`` is neither short of nor longer than what the analyses select (issue 14, item 3).
 
-Every analysis picks its printed figures through one helper,
-:func:`bolero_evidence.derived.common.pick_row` (``pick`` calls it). This
-module runs the code cells of every notebook in ``analysis/`` over the real
-tables with that helper traced, and records each selection as the set of
-data rows it matched. It then checks both directions against
-``required.csv``:
+Every analysis picks its printed figures through
+:func:`bolero_evidence.derived.common.pick_row` (``pick`` calls it; a claim
+that several sources make is read whole with ``pick_rows``). This module
+runs the code cells of every notebook in ``analysis/`` over the real tables
+with those helpers traced, and records each selection as the set of data
+rows it matched. It then checks both directions against ``required.csv``:
 
 - an *undeclared selection*: a selection that matched rows no declared
   figure matches (the declared key must select exactly those rows: a wider
@@ -60,17 +60,18 @@ _TRACE_ROW = "_required_trace_row"
 
 @dataclass(frozen=True)
 class Selection:
-    """One call of ``pick_row``: the rows it matched (CSV lines of ``table``) and where it was made."""
+    """One call of ``pick_row`` or ``pick_rows``: the rows it matched (CSV lines of ``table``) and where it was made."""
 
     notebook: str
     table: str | None  # None when the selection matched no row
     where: tuple[tuple[str, object], ...]
     lines: frozenset[int]
     caller: str
+    helper: str = "pick_row"
 
     def describe(self) -> str:
         key = ", ".join(f"{column}={value}" for column, value in self.where) or "(no key: a pre-filtered frame)"
-        return f"{self.table}.csv rows {sorted(self.lines)}: pick_row({key}) in {self.caller} ({self.notebook})"
+        return f"{self.table}.csv rows {sorted(self.lines)}: {self.helper}({key}) in {self.caller} ({self.notebook})"
 
 
 def _import_every_module() -> None:
@@ -91,30 +92,33 @@ def _tagged(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def trace_selections(notebooks: Iterable[Path]) -> list[Selection]:
-    """Run the notebooks' code over the real tables and record every ``pick_row`` call."""
+    """Run the notebooks' code over the real tables and record every ``pick_row`` (and ``pick_rows``) call."""
     _import_every_module()
-    original, read_tables = common.pick_row, data_package.read_tables
+    originals = {"pick_row": common.pick_row, "pick_rows": common.pick_rows}
+    read_tables = data_package.read_tables
     selections: list[Selection] = []
     notebook = [""]
 
-    def traced_pick_row(frame: pd.DataFrame, **where):
-        mask = pd.Series(True, index=frame.index)
-        for column, value in where.items():
-            mask &= frame[column] == value
-        tags = list(frame.loc[mask, _TRACE_ROW]) if _TRACE_ROW in frame.columns else []
-        caller = sys._getframe(1)
-        if caller.f_code is common.pick.__code__:
-            caller = caller.f_back
-        if _TRACE_ROW not in frame.columns:
-            raise AssertionError(f"pick_row on a frame not read from the tables (in {caller.f_code.co_name}): the trace cannot tell its rows")
-        tables = {table for table, _ in tags}
-        assert len(tables) <= 1, f"one selection over rows of several tables: {sorted(tables)}"
-        selections.append(Selection(notebook[0], next(iter(tables), None), tuple(where.items()), frozenset(line for _, line in tags),
-                                    f"{caller.f_globals['__name__']}.{caller.f_code.co_name}, line {caller.f_lineno}"))
-        return original(frame, **where)
+    def traced(name: str):
+        def record(frame: pd.DataFrame, **where):
+            caller = sys._getframe(1)
+            if caller.f_code is common.pick.__code__:
+                caller = caller.f_back
+            if _TRACE_ROW not in frame.columns:
+                raise AssertionError(f"{name} on a frame not read from the tables (in {caller.f_code.co_name}): the trace cannot tell its rows")
+            mask = pd.Series(True, index=frame.index)
+            for column, value in where.items():
+                mask &= frame[column] == value
+            tags = list(frame.loc[mask, _TRACE_ROW])
+            tables = {table for table, _ in tags}
+            assert len(tables) <= 1, f"one selection over rows of several tables: {sorted(tables)}"
+            selections.append(Selection(notebook[0], next(iter(tables), None), tuple(where.items()), frozenset(line for _, line in tags),
+                                        f"{caller.f_globals['__name__']}.{caller.f_code.co_name}, line {caller.f_lineno}", name))
+            return originals[name](frame, **where)
+        return record
 
-    modules = [module for name, module in sys.modules.items() if name.startswith("bolero_evidence") and getattr(module, "pick_row", None) is original]
-    patches = [mock.patch.object(module, "pick_row", traced_pick_row) for module in modules]
+    patches = [mock.patch.object(module, name, traced(name)) for module_name, module in list(sys.modules.items()) if module_name.startswith("bolero_evidence")
+               for name, original in originals.items() if getattr(module, name, None) is original]
     patches.append(mock.patch.object(data_package, "read_tables", lambda names, data_dir=None: _tagged(read_tables(names, data_dir))))
     import matplotlib.pyplot as plt
 
@@ -231,3 +235,19 @@ def test_a_fake_selection_is_reported(traced, tables):
 def test_a_guarded_miss_needs_no_declaration(tables):
     miss = Selection("02-pfs-gains", None, (("statistic", "hr_ci_high"),), frozenset(), "bolero_evidence.derived.pfs._optional")
     assert undeclared_selections([miss], required_figures(), tables) == []
+
+
+def test_a_new_selection_in_a_notebook_is_traced_and_reported(tables, tmp_path):
+    """The trace itself, on a notebook that picks a figure no analysis declares (a Table 1 count)."""
+    code = ('from bolero_evidence.data import read_tables\n'
+            'from bolero_evidence.derived.common import pick\n'
+            'tables = read_tables(["baseline"])\n'
+            'pick(tables["baseline"], characteristic="race", category="black", arm="placebo")\n')
+    notebook = {"cells": [{"cell_type": "code", "source": code, "metadata": {}, "outputs": [], "execution_count": None}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "99-new-analysis.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    [selection] = trace_selections([path])
+    assert (selection.notebook, selection.table, selection.helper) == ("99-new-analysis", "baseline", "pick_row")
+    assert len(selection.lines) == 1
+    assert undeclared_selections([selection], required_figures(), tables) == [selection]
