@@ -18,6 +18,7 @@ only the table it broke; the suite runs in a few seconds.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from collections.abc import Callable
@@ -101,6 +102,16 @@ def _header_only(data, seeds):
 
 def _delete_required_row(data, seeds):
     delete_lines(data, "design", find_line(data, "design", parameter="allocation_ratio"))
+
+
+def _delete_rows(table, **where):
+    """Delete every row of ``table`` whose cells equal ``where``: the whole figure, however many sources print it."""
+    def apply(data, seeds):
+        with (data / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+            lines = [n for n, row in enumerate(csv.DictReader(f), start=2) if all(row[k] == v for k, v in where.items())]
+        assert lines, f"no row of {table} with {where}"
+        delete_lines(data, table, *lines)
+    return apply
 
 
 def _empty_n_arm(data, seeds):
@@ -187,6 +198,33 @@ MUTATIONS = [
     Mutation("required-row-deleted", _delete_required_row,
              ("design.csv, column 'parameter, arm, source_id': got 'parameter=allocation_ratio, arm=all, source_id=nejm_2011'; "
               "expected a row with this key: a figure required by 02-pfs-gains 05-interim-boundaries",)),
+    # One deleted figure per kind declared for the selections that issue 14 (item 3) found undeclared.
+    Mutation("side-effect-cell-deleted", _delete_rows("trial_side_effects", trial="horizon", term="stomatitis_mucositis", grade="all", arm="experimental"),
+             ("trial_side_effects.csv, column 'trial, term, grade, arm': got 'trial=horizon, term=stomatitis_mucositis, grade=all, arm=experimental'; "
+              "expected a row with this key: a figure required by 06-cross-trial",)),
+    Mutation("qol-row-deleted", _delete_rows("quality_of_life", analysis="sensitivity", arm="all", statistic="threshold"),
+             ("quality_of_life.csv, column 'trial, source_id, endpoint, analysis, arm, statistic': got 'trial=bolero2, source_id=mtor_review_2014, "
+              "endpoint=ttd_qol_10pt, analysis=sensitivity, arm=all, statistic=threshold'; expected a row with this key: "
+              "a figure required by 08-survival-quality-of-life 09-esmo-mcbs",)),
+    Mutation("death-total-deleted", _delete_rows("exposure", measure="death", arm="all", statistic="n", source_id="oncology_news_2011", data_cut="interim"),
+             ("exposure.csv, column 'measure, data_cut, source_id, arm, statistic': got 'measure=death, data_cut=interim, source_id=oncology_news_2011, "
+              "arm=all, statistic=n'; expected a row with this key: a figure required by 01-data-provenance",)),
+    Mutation("central-median-limit-deleted", _delete_rows("pfs", source_id="nejm_2011", data_cut="interim", assessment="central", arm="placebo",
+                                                           statistic="median_ci_high"),
+             ("pfs.csv, column 'arm, statistic, data_cut, assessment, source_id': got 'arm=placebo, statistic=median_ci_high, data_cut=interim, "
+              "assessment=central, source_id=nejm_2011'; expected a row with this key (data cut and assessment as stated or inferred): "
+              "a figure required by 02-pfs-gains",)),
+    Mutation("scored-hr-deleted-from-every-source", _delete_rows("pfs", data_cut="interim", assessment="central", arm="comparison", statistic="hr"),
+             ("pfs.csv, column 'data_cut, assessment, arm, statistic': got 'data_cut=interim, assessment=central, arm=comparison, statistic=hr'; "
+              "expected a row with this key: a figure required by 09-esmo-mcbs",)),
+    Mutation("abstract-grade-3-4-deleted", _delete_rows("adverse_events", term="pneumonitis", grade="3-4", arm="everolimus",
+                                                         locator="Abstract, Results (most common grade 3 or 4 adverse events)"),
+             ("adverse_events.csv, column 'arm, term, grade, source_id, locator': got 'arm=everolimus, term=pneumonitis, grade=3-4, source_id=nejm_2011, "
+              "locator=Abstract, Results (most common grade 3 or 4 adverse events)'; expected a row with this key: "
+              "a figure required by 07-summary-of-findings",)),
+    Mutation("final-survival-claim-deleted", _delete_rows("finding", trial="bolero2", endpoint="overall_survival", data_cut="final"),
+             ("finding.csv, column 'trial, endpoint, data_cut': got 'trial=bolero2, endpoint=overall_survival, data_cut=final'; "
+              "expected a row with this key (data cut and assessment as stated or inferred): a figure required by 09-esmo-mcbs",)),
     Mutation("empty-n-arm", _empty_n_arm,
              ("adverse_events.csv, row 8, column 'n_arm': got ''; expected a n_arm for term=rash, grade=any, arm=everolimus",)),
     Mutation("figure-of-the-same-quote", _figure_of_the_same_quote,

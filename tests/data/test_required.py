@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from bolero_evidence.data.loader import load_tables
-from bolero_evidence.data.required import RequiredFigure, required_figure_problems, required_figures
+from bolero_evidence.data.required import RequiredFigure, _matches, required_figure_problems, required_figures
 from bolero_evidence.data.structure import REQUIRED_COLUMNS
 from tests.conftest import DATA
 
@@ -32,6 +32,22 @@ def test_the_list_names_tables_and_columns_of_the_package():
 
 def test_the_real_data_hold_every_required_figure():
     assert required_figure_problems(load_tables(DATA), DATA) == []
+
+
+def test_deleting_any_required_figure_is_reported_with_its_table_and_key():
+    """Every declared figure, deleted from the real tables (all its rows), is a problem naming the table and the key."""
+    tables = load_tables(DATA)
+    records = {name: frame.to_dict("index") for name, frame in tables.items()}
+    unreported = []
+    for figure in required_figures():
+        matched = [i for i, record in records[figure.table].items() if _matches(record, figure)]
+        assert matched, f"{figure.table}: {figure.describe()} matches no row of the real data"
+        reduced = {**tables, figure.table: tables[figure.table].drop(index=matched)}
+        problems = [str(p) for p in required_figure_problems(reduced, HERE, (figure,))]
+        wanted = f"data/{figure.table}.csv, column '{', '.join(c for c, _ in figure.key)}': got '{figure.describe()}'; expected a row with this key"
+        if len(problems) != 1 or wanted not in problems[0] or figure.analyses not in problems[0]:
+            unreported.append((figure, problems))
+    assert not unreported, unreported[:5]
 
 
 def test_missing_figure_names_table_and_key():

@@ -24,12 +24,17 @@ lists those figures, one row each:
 ``analyses``
     the notebooks that use the figure, for the message.
 
-The list was read from the analysis modules (their ``pick``/``pick_row``
-calls; the ones wrapped in ``_optional`` are optional and not listed) by
-running every notebook's code with ``pick_row`` traced, then completed by
-reading the explicit selections (the NEJM's interim deaths that
-``derived.provenance`` splits by arm) and the cells read besides the value
-(``needs``). An analysis that starts picking a new figure must add it here.
+The list is what the notebooks select: ``tests/data/test_required_trace.py``
+runs every notebook's code with ``pick_row`` traced and fails on a
+selection no row here matches exactly (the same data rows), on a row here
+no selection matches, and on an ``analyses`` cell that does not name the
+notebooks making the selection. A guarded selection
+(``derived.pfs._optional``, the MCBS's ``_figure``) is listed when it finds
+the figure in the data: the analysis then uses it, and a second version of
+it would stop the notebook. Analyses pick figures by key through
+``pick_row`` only, so that the trace sees them. ``needs`` is read off the
+code (the trace does not see which cells of a row are read). An analysis
+that starts picking a new figure must add it here; the test says which.
 """
 
 from __future__ import annotations

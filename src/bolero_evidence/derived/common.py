@@ -6,11 +6,21 @@ import math
 
 import pandas as pd
 
-__all__ = ["attribute_cuts", "pick", "pick_row", "ConflictingFiguresError"]
+__all__ = ["attribute_cuts", "pick", "pick_row", "pick_rows", "ConflictingFiguresError"]
 
 
 class ConflictingFiguresError(ValueError):
     """The rows selected for one figure print different values."""
+
+
+def _matching(frame: pd.DataFrame, where: dict) -> pd.DataFrame:
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column] == value
+    rows = frame[mask]
+    if rows.empty:
+        raise LookupError(f"no row with {where}")
+    return rows
 
 
 def pick_row(frame: pd.DataFrame, **where) -> pd.Series:
@@ -19,18 +29,21 @@ def pick_row(frame: pd.DataFrame, **where) -> pd.Series:
     Several rows may match (the NEJM prints the local HR in its abstract,
     Table 3 and text); they must then print the same value, and the first is
     returned. No match, or matches that disagree, raise: an analysis never
-    silently picks one version of a disputed figure.
+    silently picks one version of a disputed figure. A table without a
+    value (the typed claims of ``finding``) has nothing to disagree on.
     """
-    mask = pd.Series(True, index=frame.index)
-    for column, value in where.items():
-        mask &= frame[column] == value
-    rows = frame[mask]
-    if rows.empty:
-        raise LookupError(f"no row with {where}")
+    rows = _matching(frame, where)
+    if "value" not in rows.columns:
+        return rows.iloc[0]
     values = set(zip(rows["value"].fillna(-math.inf), rows["qualifier"]))
     if len(values) > 1:
         raise ConflictingFiguresError(f"rows with {where} disagree: {sorted(rows['printed'].unique())}")
     return rows.iloc[0]
+
+
+def pick_rows(frame: pd.DataFrame, **where) -> pd.DataFrame:
+    """Every row matching ``where``, at least one (else ``LookupError``): a claim read from all the sources that make it."""
+    return _matching(frame, where)
 
 
 def pick(frame: pd.DataFrame, **where) -> float | None:

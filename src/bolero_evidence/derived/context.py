@@ -30,7 +30,7 @@ from ..data import discrepancy_table, find_discrepancies
 from ..data.printed import parse_printed
 from ..register import Figure
 from ..stats.survival import median_gain
-from .common import attribute_cuts
+from .common import attribute_cuts, pick_row
 
 __all__ = [
     "TRIAL_ORDER",
@@ -247,7 +247,7 @@ def side_effect_differences(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 cells = effects[(effects["term"] == term) & (effects["trial"] == trial) & (effects["grade"] == grade)]
                 if cells.empty:
                     continue
-                arm = {a: cells[cells["arm"] == a].iloc[0] for a in ("experimental", "control")}
+                arm = {a: pick_row(cells, arm=a) for a in ("experimental", "control")}
                 qualifiers = {a: arm[a]["qualifier"] for a in arm}
                 difference = low = high = math.nan
                 if "not_reported" in qualifiers.values():

@@ -16,7 +16,7 @@ import pandas as pd
 from ..register import Figure
 from ..stats.proportions import NoConsistentCountError
 from ..stats.rounding import counts_for_printed
-from .common import attribute_cuts, pick
+from .common import attribute_cuts, pick, pick_row
 
 __all__ = ["deaths_by_cut", "survival_statements", "quality_of_life", "conduct", "death_figures", "quality_of_life_figures"]
 
@@ -77,13 +77,15 @@ def quality_of_life(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     qol = qol[(qol["trial"] == "bolero2") & (qol["source_id"] == "mtor_review_2014")]
     rows = []
     for (endpoint, analysis), group in qol.groupby(["endpoint", "analysis"], sort=False):
-        by = {(r.arm, r.statistic): r for r in group.itertuples()}
-        median_e, median_c = by[("experimental", "median")].value, by[("control", "median")].value
-        rows.append({"endpoint": endpoint, "analysis": analysis, "threshold": by[("all", "threshold")].printed,
-                     "threshold_unit": by[("all", "threshold")].unit,
+        by = {(arm, statistic): pick_row(group, arm=arm, statistic=statistic)
+              for arm, statistic in (("experimental", "median"), ("control", "median"), ("all", "threshold"), ("comparison", "hr"),
+                                     ("comparison", "p_value"))}
+        median_e, median_c = by["experimental", "median"]["value"], by["control", "median"]["value"]
+        rows.append({"endpoint": endpoint, "analysis": analysis, "threshold": by["all", "threshold"]["printed"],
+                     "threshold_unit": by["all", "threshold"]["unit"],
                      "median_everolimus": median_e, "median_placebo": median_c, "median_gain": median_e - median_c,
-                     "hr": by[("comparison", "hr")].value, "p_printed": by[("comparison", "p_value")].printed,
-                     "source_id": group["source_id"].iloc[0], "locator": by[("experimental", "median")].locator})
+                     "hr": by["comparison", "hr"]["value"], "p_printed": by["comparison", "p_value"]["printed"],
+                     "source_id": group["source_id"].iloc[0], "locator": by["experimental", "median"]["locator"]})
     return pd.DataFrame(rows)
 
 

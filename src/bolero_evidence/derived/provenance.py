@@ -7,7 +7,7 @@ import pandas as pd
 from ..data.discrepancies import find_discrepancies
 from ..register import Figure
 from ..stats.proportions import counts_consistent_with_percent
-from .common import pick
+from .common import pick, pick_row
 
 __all__ = ["source_list", "inventory", "discrepancy_versions", "discrepancy_figures", "death_split_check", "death_split_figures"]
 
@@ -97,13 +97,12 @@ def death_split_check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     deaths = exposure[(exposure["measure"] == "death") & (exposure["data_cut"] == "interim")]
     for source, group in deaths.groupby("source_id", sort=True):
-        total = group[(group["arm"] == "all") & (group["statistic"] == "n")]
-        if total.empty:
-            continue
-        total_n = int(total["value"].iloc[0])
+        if group[(group["arm"] == "all") & (group["statistic"] == "n")].empty:
+            continue  # a source that prints no total: nothing to split
+        total_n = int(pick_row(group, arm="all", statistic="n")["value"])
         printed, counts = {}, {}
         for arm in ("everolimus", "placebo"):
-            printed[arm] = group[(group["arm"] == arm) & (group["statistic"] == "pct")]["printed"].iloc[0]
+            printed[arm] = pick_row(group, arm=arm, statistic="pct")["printed"]
             counts[arm] = tuple(counts_consistent_with_percent(printed[arm].rstrip("%"), n[arm]).counts)
         pairs = tuple((a, b) for a in counts["everolimus"] for b in counts["placebo"] if a + b == total_n)
         rows.append({"source_id": source, "nobs_everolimus": n["everolimus"], "nobs_placebo": n["placebo"],

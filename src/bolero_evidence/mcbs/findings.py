@@ -45,7 +45,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..derived import safety
-from ..derived.common import attribute_cuts
+from ..derived.common import attribute_cuts, pick_row, pick_rows
 from ..presentation.text import interval, number
 from ..register import Figure as RegisterFigure
 from .bolero2 import _READER_NAMES, ESMO_ANALYSIS, Bolero2Score, bolero2_inputs
@@ -189,19 +189,20 @@ def qol_finding(tables: dict[str, pd.DataFrame], judgements: dict[str, RecordedJ
     analyses = {}
     for analysis in ("primary", "sensitivity"):
         rows = qol[(qol["analysis"] == analysis) & (qol["source_id"] == "mtor_review_2014")]
-        by = {(r["arm"], r["statistic"]): r for _, r in rows.iterrows()}
-        try:
-            analyses[analysis] = {k: by[k] for k in [("experimental", "median"), ("control", "median"), ("comparison", "hr"),
-                                                     ("comparison", "p_value"), ("all", "threshold")]}
-        except KeyError as missing:
-            raise MissingInputError(f"quality_of_life table: no BOLERO-2 row for the review's {analysis} analysis, "
-                                    f"arm/statistic {missing.args[0]}; the QoL adjustment reads it") from None
+        analyses[analysis] = {}
+        for arm, statistic in [("experimental", "median"), ("control", "median"), ("comparison", "hr"), ("comparison", "p_value"),
+                               ("all", "threshold")]:
+            try:
+                analyses[analysis][arm, statistic] = pick_row(rows, arm=arm, statistic=statistic)
+            except LookupError:
+                raise MissingInputError(f"quality_of_life table: no BOLERO-2 row for the review's {analysis} analysis, "
+                                        f"arm/statistic {(arm, statistic)}; the QoL adjustment reads it") from None
     finding = tables["finding"]
-    nejm = finding[(finding["trial"] == "bolero2") & (finding["endpoint"] == "ttd_qol_5pct") & (finding["source_id"] == "nejm_2011")]
-    if nejm.empty:
+    try:
+        statement = pick_row(finding, trial="bolero2", endpoint="ttd_qol_5pct", source_id="nejm_2011")
+    except LookupError:
         raise MissingInputError("finding table: no NEJM 2011 claim on time to deterioration of QoL (ttd_qol_5pct); "
-                                "the QoL adjustment reads it")
-    statement = nejm.iloc[0]
+                                "the QoL adjustment reads it") from None
 
     figures, significant = [], {}
     for analysis, label in (("primary", "prospectively defined, 5% decrease"), ("sensitivity", "sensitivity analysis, 10-point decrease")):
@@ -307,10 +308,11 @@ def os_finding(tables: dict[str, pd.DataFrame], cut: str) -> tuple[OsFinding, tu
     """
     names = _names(tables)
     finding = attribute_cuts(tables["finding"])
-    claims = finding[(finding["trial"] == "bolero2") & (finding["endpoint"] == "overall_survival") & (finding["data_cut"] == cut)]
-    if claims.empty:
+    try:
+        claims = pick_rows(finding, trial="bolero2", endpoint="overall_survival", data_cut=cut)
+    except LookupError:
         raise MissingInputError(f"finding table: no claim on BOLERO-2's overall survival at the {cut} analysis; "
-                                "the OS adjustment reads one")
+                                "the OS adjustment reads one") from None
     exposure = attribute_cuts(tables["exposure"])
     deaths = exposure[(exposure["measure"] == "death") & (exposure["statistic"] == "pct") & (exposure["data_cut"] == cut)]
     figures = [Figure("overall survival", f"'{r['printed']}'", _cite(r, names) + (" (data cut inferred)" if r["cut_inferred"] else ""))
