@@ -262,17 +262,16 @@ class RegisterOutput:
         return f"register of {self.notebook}: {len(self.entries)} entries"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        frame = Register(self.notebook, list(self.entries)).frame()
-        shown = frame[["id", "value", "ci_low", "ci_high", "unit", "method", "section"]].copy()
-        for column in ("value", "ci_low", "ci_high"):
-            shown[column] = shown[column].map(lambda v: "" if v is None or pd.isna(v) else f"{v:.6g}")
+        from .presentation.register import register_table
+        from .presentation.text import markdown_text
+
         records = [{**asdict(e), "inputs": list(e.inputs)} for e in self.entries]
         # JSON has no infinity: an unbounded interval end is written as a string.
         for record in records:
             for key in _NUMBER_COLUMNS:
                 if isinstance(record[key], float) and math.isinf(record[key]):
                     record[key] = "inf" if record[key] > 0 else "-inf"
-        return {"text/markdown": shown.to_markdown(index=False),
+        return {"text/markdown": markdown_text(register_table(self.entries)),
                 REGISTER_MIME: {"notebook": self.notebook, "entries": records}}
 
 

@@ -175,7 +175,7 @@ def test_not_derivable_lists_final_cut_and_subgroups_without_hr(tables):
 def test_not_derivable_lists_the_open_interval_of_the_central_median(tables):
     table = not_derivable(tables)
     open_rows = table[table["quantity"].str.contains("upper limit NR")]
-    assert list(open_rows["applies_to"]) == ["Central, interim (nejm_2011)"]
+    assert list(open_rows["applies_to"]) == ["Central, interim (NEJM 2011)"]  # the source as a reader cites it
 
 
 def test_a_printed_final_hazard_ratio_leaves_the_not_derivable_list(tables):

@@ -123,7 +123,7 @@ def test_toxicity_finding_is_the_nejm_figures(tables, evidence):
     tox = bolero2_findings(tables, "interim", evidence=evidence).toxicity
     printed = _printed(tox)
     # TOXICITY_NEJM_QUOTES: grade 3-4 stomatitis 8% vs 1% (Table 2: grade 3 8 and 1, grade 4 0 and 0); stopped for AEs 19% vs 4%.
-    assert printed["grade 3-4 stomatitis (grade 3/grade 4, %)"].startswith("8/0 vs 1/0")
+    assert printed["grade 3–4 stomatitis (grade 3/grade 4, %)"].startswith("8/0 vs 1/0")
     assert printed["everolimus or placebo stopped for adverse events"].startswith("19% vs 4%")
     assert "stomatitis (8% in the everolimus-plus-exemestane group vs. 1%" in TOXICITY_NEJM_QUOTES[0]
     assert "because of adverse events (19% vs. 4%)" in TOXICITY_NEJM_QUOTES[1]

@@ -96,6 +96,16 @@ def test_pdf_text_contains_the_key_figures_from_the_register(built):
         assert any(s in text for s in shown), (row.id, shown)
 
 
+def test_the_html_shows_no_internal_names(built):
+    # Issue 11: what a reader sees names sources as cited, not by id or file (rules: tests/pipeline/reader_text.py).
+    from tests.pipeline.reader_text import html_plain, internal_names, known_ids, source_ids
+
+    project, result, _ = built
+    text = html_plain(result.outputs["html"].read_text(encoding="utf-8"))
+    found = internal_names(text, known_ids=known_ids(project), source_ids=source_ids(project))
+    assert found == [], "internal names in the HTML:\n" + "\n".join(f"  {name!r}: …{context}…" for name, context in found[:40])
+
+
 def test_second_build_without_changes_executes_and_renders_nothing(built, seeds):
     project, _, _ = built
     result = build(project, seeds=seeds, use_quarto=False, progress=lambda line: None)

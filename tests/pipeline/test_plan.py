@@ -29,9 +29,11 @@ READERS = {
     "design": {"02-pfs-gains", "03-response", "04-safety", "05-interim-boundaries", "07-summary-of-findings", "08-survival-quality-of-life",
                "09-esmo-mcbs"},
     "exposure": {"04-safety", "07-summary-of-findings", "08-survival-quality-of-life", "09-esmo-mcbs"},
-    "finding": {"08-survival-quality-of-life", "09-esmo-mcbs"},
+    "finding": {"07-summary-of-findings", "08-survival-quality-of-life", "09-esmo-mcbs"},
     "quality_of_life": {"02-pfs-gains", "07-summary-of-findings", "08-survival-quality-of-life", "09-esmo-mcbs"},
-    "sources": {"08-survival-quality-of-life", "09-esmo-mcbs"},
+    # Every notebook that names a source in a table reads the sources' short names.
+    "sources": {"02-pfs-gains", "04-safety", "05-interim-boundaries", "07-summary-of-findings", "08-survival-quality-of-life",
+                "09-esmo-mcbs"},
     "trial_conduct": {"08-survival-quality-of-life"},
     "pfs": {"02-pfs-gains", "05-interim-boundaries", "07-summary-of-findings", "09-esmo-mcbs"},
     "pfs_subgroups": {"02-pfs-gains"},

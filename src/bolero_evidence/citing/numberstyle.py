@@ -27,8 +27,11 @@ Negative numbers take the Unicode minus (U+2212), an interval is written
 unbounded side is ``∞``. Rounding is half away from zero on the register's
 decimal digits (not on the binary float), so ``0.125`` gives ``0.13``.
 
-The report's presentation layer should call :func:`format_figure` too, so the
-report and the citations of it write each figure the same way.
+The report's tables write numbers through
+:mod:`bolero_evidence.presentation.text`, which calls :func:`format_number`
+(its register table, :mod:`bolero_evidence.presentation.register`, writes
+each figure by its unit), so the report and the citations of it round and
+sign each figure the same way.
 """
 
 from __future__ import annotations

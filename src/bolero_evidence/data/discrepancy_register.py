@@ -145,6 +145,31 @@ def _key(row, columns) -> str:
     return ", ".join(f"{c}={row[c]}" for c in columns)
 
 
+def _source_name(tables: dict[str, pd.DataFrame], source_id: str) -> str:
+    """A source as a reader cites it in a reason (``short_name``; the id where no ``sources`` table was read)."""
+    sources = tables.get("sources")
+    if sources is None:
+        return source_id
+    names = dict(zip(sources["source_id"], sources["short_name"]))
+    return names.get(source_id, source_id)
+
+
+# Labels of label_synonyms.csv and finding.csv a reason names, in the report's words; any other label with spaces for underscores.
+_LABEL_WORDS = {"ttp_median": "median time to progression", "pfs_median": "median progression-free survival",
+                "sd_24_weeks": "stable disease of at least 24 weeks", "cbr": "clinical benefit rate",
+                "death_treatment_related": "death related to treatment", "death_adverse_event": "death due to an adverse event"}
+
+
+def _words(label: str) -> str:
+    """A data label in a reason as words: ``not_yet_known`` → "not yet known", ``ttp_median`` → "median time to progression"."""
+    return _LABEL_WORDS.get(str(label), str(label).replace("_", " "))
+
+
+def _p_text(printed: str) -> str:
+    """A printed P value in a reason: ``P=0.0084`` as printed, a bare ``0.0084`` with its P."""
+    return printed if str(printed).lstrip().upper().startswith("P") else f"P {printed}"
+
+
 # ---------------------------------------------------------------- identical keys
 def identical_key(tables: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     """The discrepancies of :func:`find_discrepancies` (same key, figures that disagree), as findings."""
@@ -204,9 +229,10 @@ def different_label(tables: dict[str, pd.DataFrame]) -> Iterator[Finding]:
                 if ident not in seen:
                     seen.add(ident)
                     versions.append(_version(table, _key(row, _LABELLED_MEASURES[table]), row))
-            sources = sorted({v["source_id"] for v in versions})
+            sources = sorted({_source_name(tables, v["source_id"]) for v in versions})
             yield Finding("different_label", key,
-                          f"The same figures are printed as {pair['label']} and as {pair['target_label']} ({', '.join(sources)}): {pair['reason']}",
+                          f"The same figures are printed as {_words(pair['label'])} and as {_words(pair['target_label'])} "
+                          f"({', '.join(sources)}): {pair['reason']}",
                           tuple(versions))
 
 
@@ -312,7 +338,8 @@ def _split_problems(tables) -> Iterator[Finding]:
             lo, hi = _interval(row)
             fits.append({k for k in range(sizes[arm] + 1) if lo <= 100 * k / sizes[arm] <= hi})
         if not any(n_total - k in fits[1] for k in fits[0]):
-            arm_fits = ", ".join(f"{arm} {row['printed']} of {sizes[arm]}: {sorted(f) or 'no whole number'}" for (arm, row), f in zip(pcts.items(), fits))
+            arm_fits = ", ".join(f"{arm} {row['printed']} of {sizes[arm]}: {', '.join(map(str, sorted(f))) or 'no whole number'}"
+                                 for (arm, row), f in zip(pcts.items(), fits))
             yield Finding("internal_arithmetic", f"exposure: measure={measure}, {source}, {locator}",
                           f"No whole numbers of deaths per arm give both printed percentages and the printed total of {n_total} ({arm_fits}).",
                           tuple(_version("exposure", f"{r['arm']} {r['statistic']}", r) for _, r in group.iterrows()))
@@ -446,24 +473,26 @@ def claim_contradiction(tables: dict[str, pd.DataFrame]) -> Iterator[Finding]:
                 continue
             low, high = _interval(row)
             if claim["claim"] in _NOT_SIGNIFICANT_CLAIMS and high < SIGNIFICANCE:
-                against.append((table, row, f"P {row['printed']} < {SIGNIFICANCE}"))
+                against.append((table, row, f"{_p_text(row['printed'])} < {SIGNIFICANCE}"))
             elif claim["claim"] in _SIGNIFICANT_CLAIMS and low >= SIGNIFICANCE:
-                against.append((table, row, f"P {row['printed']} ≥ {SIGNIFICANCE}"))
+                against.append((table, row, f"{_p_text(row['printed'])} ≥ {SIGNIFICANCE}"))
         if against:
             versions = (_version("finding", f"{claim['endpoint']}: {claim['claim']}", claim),
                         *(_version(t, f"{endpoint} P value", r) for t, r, _ in against))
             yield Finding("claim_contradiction", f"{claim['trial']} {endpoint}: {claim['claim']} ({claim['source_id']}, {claim['locator']}) vs printed P",
-                          f"'{claim['printed']}' ({claim['source_id']}) where {', '.join(sorted({w for _, _, w in against}))} is printed for the same endpoint"
-                          " (cuts compatible: equal or one unstated).", versions)
+                          f"'{claim['printed']}' ({_source_name(tables, claim['source_id'])}) where {', '.join(sorted({w for _, _, w in against}))} "
+                          "is printed for the same endpoint"
+                          " (cuts compatible: equal, or one not stated).", versions)
         if claim["claim"] in _SIGNIFICANT_CLAIMS:
             others = findings[(findings["trial"] == claim["trial"]) & (findings["source_id"] != claim["source_id"])
                               & findings["claim"].isin(_OPEN_CLAIMS)]
             others = others[[reading.get(e, e) == endpoint for e in others["endpoint"]]]
             others = others[[_compatible(_cut_inferred(claim), _cut_inferred(o)) for _, o in others.iterrows()]]
             if len(others):
-                read = f" (read as {endpoint})" if endpoint != claim["endpoint"] else ""
+                read = f" (read as {_words(endpoint)})" if endpoint != claim["endpoint"] else ""
                 yield Finding("claim_contradiction", f"{claim['trial']} {endpoint}: {claim['claim']} ({claim['source_id']}, {claim['locator']}) vs open claims",
-                              f"'{claim['printed']}'{read} ({claim['source_id']}) where other sources say {', '.join(sorted(set(others['claim'])))}.",
+                              f"'{claim['printed']}'{read} ({_source_name(tables, claim['source_id'])}) where other sources say "
+                              f"{', '.join(sorted(_words(c) for c in set(others['claim'])))}.",
                               (_version("finding", f"{claim['endpoint']}: {claim['claim']}", claim),
                                *(_version("finding", f"{o['endpoint']}: {o['claim']}", o) for _, o in others.iterrows())))
 

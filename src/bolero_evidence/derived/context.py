@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..data import discrepancy_table, find_discrepancies
 from ..data.printed import parse_printed
+from ..presentation.names import british
 from ..register import Figure
 from ..stats.survival import median_gain
 from .common import attribute_cuts, pick_row
@@ -70,7 +71,7 @@ ENDPOINT_NAMES = {
     "ki67_response": "Ki67 response, day 15",
     "response_ultrasound": "Response by ultrasound",
     "response_mammography": "Response by mammography",
-    "grade_3_4_toxicity": "Grade 3-4 toxicity",
+    "grade_3_4_toxicity": "Grade 3–4 toxicity",
 }
 # Short forms of the endpoints in register ids (context.tamrad.ttp_gain).
 _ID_STEM = {"pfs_median": "pfs", "ttp_median": "ttp", "os_median": "os"}
@@ -362,7 +363,7 @@ def plot_side_effect_differences(differences: pd.DataFrame):
         axis.plot(rows["difference"], [position[t] + offsets[trial] for t in rows["term"]], linestyle="none",
                   marker=markers[trial], color=colours[trial], markersize=6, label=TRIAL_NAMES[trial])
     axis.axvline(0, color="grey", linewidth=0.8, linestyle="--")
-    axis.set_yticks([position[t] for t in terms], [labels[t] for t in terms])
+    axis.set_yticks([position[t] for t in terms], [british(labels[t]) for t in terms])
     axis.set_ylim(-0.6, len(terms) - 0.4)
     axis.set_xlabel("All-grade incidence, experimental − control (percentage points)")
     axis.grid(axis="y", color="#DDDDDD", linewidth=0.6)

@@ -650,7 +650,7 @@ def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Fig
                method="interim events / final events (359 / 528)", inputs=_SOURCES,
                description="Information fraction at which the interim analysis was done"),
         Figure("design.interim.events.planned", inputs.events_interim_planned, unit="events",
-               method="planned fraction x final events (0.6 x 528), unrounded: an expected (target) number, not a count",
+               method="planned fraction × final events (0.6 × 528), unrounded: an expected (target) number, not a count",
                inputs=_SOURCES, description="Expected number of events at the planned interim fraction (a non-integer target)"),
     ]
     for r in boundaries.itertuples():
@@ -659,7 +659,7 @@ def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Fig
         figures += [
             Figure(f"{prefix}.z_{r.look}", r.z, unit="z", method=_BOUNDARY_METHOD, inputs=_SOURCES,
                    description=f"Efficacy boundary z, {where}"),
-            Figure(f"{prefix}.nominal_p_{r.look}", r.nominal_p, unit="p_value", method=_BOUNDARY_METHOD + "; 1 - Phi(z)",
+            Figure(f"{prefix}.nominal_p_{r.look}", r.nominal_p, unit="p_value", method=_BOUNDARY_METHOD + "; 1 − Φ(z)",
                    inputs=_SOURCES, description=f"One-sided nominal p threshold, {where}"),
         ]
         if r.look == "interim":  # the final look spends all of alpha by definition
@@ -667,7 +667,7 @@ def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Fig
                                   method=_BOUNDARY_METHOD, inputs=_SOURCES,
                                   description=f"Cumulative one-sided alpha spent by the {where}"))
         figures.append(Figure(f"{prefix}.hr_{r.look}", r.hr_at_boundary, unit="hazard_ratio",
-                              method="exp(-z / sqrt(d p (1 - p))), p = 2/3 (Schoenfeld)", inputs=_SOURCES,
+                              method="exp(−z / √(d p (1 − p))), p = 2/3 (Schoenfeld)", inputs=_SOURCES,
                               description=f"Hazard ratio at the boundary with {r.events:g} events, {where}"))
     return figures
 
@@ -679,8 +679,8 @@ def boundary_figures(inputs: DesignInputs, boundaries: pd.DataFrame) -> list[Fig
 OBSERVED_REGISTERED_AS = {"wald_ci": "pfs.{assessment}.interim.z", "schoenfeld": "pfs.{assessment}.interim.z_schoenfeld"}
 # Register id suffix, method and source of the other routes to an observed z.
 _OBSERVED_IDS = {
-    "p_one_sided": ("z_from_p_one_sided", "Phi^-1(1 - P) of the printed P", (NEWS_SOURCE,)),
-    "p_two_sided": ("z_from_p_two_sided", "Phi^-1(1 - P / 2) of the printed P", (NEWS_SOURCE,)),
+    "p_one_sided": ("z_from_p_one_sided", "Φ⁻¹(1 − P) of the printed P", (NEWS_SOURCE,)),
+    "p_two_sided": ("z_from_p_two_sided", "Φ⁻¹(1 − P / 2) of the printed P", (NEWS_SOURCE,)),
 }
 
 
@@ -711,19 +711,19 @@ def observed_figures(observed: pd.DataFrame, inputs: DesignInputs) -> list[Figur
     return figures
 
 
-_POWER_METHOD = "crossing probabilities by numerical integration, drift |log HR| sqrt(d p (1 - p)), p = 2/3"
+_POWER_METHOD = "crossing probabilities by numerical integration, drift |log HR| √(d p (1 − p)), p = 2/3"
 # Register id, method and description of each row of :func:`events_and_power`.
 _EVENTS_POWER_IDS = {
     "events_fixed": ("design.events.required_fixed",
-                     "Schoenfeld (1983): (z_(1-alpha) + z_power)^2 / (p (1 - p) (log HR)^2), p = 2/3",
+                     "Schoenfeld (1983): (z(1 − α) + z(power))² / (p (1 − p) (log HR)²), p = 2/3",
                      "Schoenfeld events for a single analysis, one-sided 0.025, 90% power, HR 0.74, 2:1"),
     "inflation_factor": ("design.events.inflation_factor",
                          "squared ratio of the group-sequential to the fixed-design drift for 90% power (numerical integration)",
                          "Inflation of the maximum information for the 2-look O'Brien-Fleming design at 0.6"),
     "events_group_sequential": ("design.events.required",
-                                "Schoenfeld events x inflation factor of the 2-look O'Brien-Fleming design at 0.6",
+                                "Schoenfeld events × inflation factor of the 2-look O'Brien-Fleming design at 0.6",
                                 "Final-analysis events for the 2-look O'Brien-Fleming design at 0.6, 90% power"),
-    "events_interim_planned": ("design.events.required_interim", "0.6 x the recomputed group-sequential events",
+    "events_interim_planned": ("design.events.required_interim", "0.6 × the recomputed group-sequential events",
                                "Interim events of the recomputed group-sequential design"),
     "power_planned": ("design.power.at_528", _POWER_METHOD,
                       "Power of the 2-look design with 528 events under HR 0.74, looks at 0.6 and 1"),
@@ -750,7 +750,7 @@ _FOLLOW_UP_IDS = {
     "calendar_months": ("months from the first patient to 528 expected events", "Calendar time of the final analysis"),
     "after_accrual_months": ("calendar time to 528 events minus 18 months of recruitment",
                              "Follow-up after the end of recruitment at the final analysis"),
-    "interim_calendar_months": ("months from the first patient to 0.6 x 528 expected events",
+    "interim_calendar_months": ("months from the first patient to 0.6 × 528 expected events",
                                 "Calendar time of the planned interim analysis"),
     "events_359_calendar_months": ("months from the first patient to 359 expected events",
                                    "Calendar time at which 359 events are expected"),
@@ -759,7 +759,7 @@ _FOLLOW_UP_IDS = {
 
 _N_TEXT = {"none": "the 705 planned, not the 724 randomised", "per_year": "the 705 planned, not the 724 randomised",
            "before_event": "the 705 planned, not the 724 randomised",
-           "inflation": "705 planned x (1 - 0.1); not the 724 randomised"}
+           "inflation": "705 planned × (1 − 0.1); not the 724 randomised"}
 
 
 def follow_up_figures(follow: pd.DataFrame, inputs: DesignInputs) -> list[Figure]:

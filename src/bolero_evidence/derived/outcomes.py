@@ -114,7 +114,7 @@ def quality_of_life_figures(qol: pd.DataFrame) -> list[Figure]:
     return [Figure(
         # qol.<endpoint>.<cut>: the review names no data cut (the id scheme of report/generated/README.md).
         id=f"qol.{r.endpoint}.unstated.median_gain", value=float(r.median_gain), unit="months",
-        method="difference of printed medians (everolimus - placebo); no interval derivable from medians",
+        method="difference of printed medians (everolimus − placebo); no interval derivable from medians",
         inputs=(r.source_id,),
         description=f"Gain in median time to definitive deterioration of quality of life ({r.analysis} analysis, "
                     f"threshold {r.threshold})") for r in qol.itertuples()]

@@ -368,7 +368,7 @@ def gain_interval_refusal(tables: dict[str, pd.DataFrame], analysis: Analysis = 
 
 
 _GAIN_METHOD = ("difference of printed medians (everolimus − placebo); no model-free interval derivable "
-                "(model-based intervals: .median_gain_model*)")
+                "(model-based intervals: the model-based gains of this section)")
 _RATIO_METHOD = "ratio of printed medians (everolimus / placebo)"
 _EXPONENTIAL_METHOD = "median placebo / median everolimus (exponential PFS in both arms assumed)"
 
@@ -420,7 +420,7 @@ def precision_figures(precision: pd.DataFrame) -> list[Figure]:
                           "printed to two decimals, which moves the P by a factor of several)", inputs=source,
                    description=f"Two-sided Wald P implied by the printed HR and 95% CI, {who}"),
             Figure(f"{stem}.log_hr_se_schoenfeld", row["se_schoenfeld"], unit="log_hazard_ratio",
-                   method="Schoenfeld: 1 / sqrt(d p (1 − p)), d = printed events of both arms, p = 2/3 (2:1 allocation)",
+                   method="Schoenfeld: 1 / √(d p (1 − p)), d = printed events of both arms, p = 2/3 (2:1 allocation)",
                    inputs=source, description=f"Standard error of the log hazard ratio from the event count (Schoenfeld), {who}"),
             Figure(f"{stem}.z_schoenfeld", row["z_schoenfeld"], unit="z", method="log of the printed HR / Schoenfeld SE",
                    inputs=source, description=f"z statistic from the printed HR and the Schoenfeld SE, {who}"),
@@ -469,9 +469,9 @@ def not_derivable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows.append({
         "quantity": "Hazard ratio with its 95% CI; the log-HR SE, z and P it implies",
         "applies_to": "; ".join(without_hr + [f"subgroups ({subgroup_names})"]),
-        "reason": "no hazard ratio or interval is printed in the seeds for these analyses (the review prints "
+        "reason": "no hazard ratio or interval is printed in the sources for these analyses (the review prints "
                   "medians only; the NEJM's subgroup forest plot, Fig. 2, is interim and its numbers are not "
-                  "in the seed text). The exponential-model HR from the medians is shown instead: an "
+                  "in the source's text). The exponential-model HR from the medians is shown instead: an "
                   "assumption, not an estimate of the trial's Cox or log-rank HR.",
     })
     without_events = [a.label for a in OVERALL_ANALYSES
@@ -480,17 +480,19 @@ def not_derivable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows.append({
         "quantity": "Schoenfeld SE of the log HR; any interval for the exponential-model HR",
         "applies_to": "; ".join(without_events + ["all subgroups"]),
-        "reason": "both need the number of events (per arm for the exponential interval), which the seeds do "
+        "reason": "both need the number of events (per arm for the exponential interval), which the sources do "
                   "not print for these analyses; the subgroups' sizes are not printed either.",
     })
     open_rows = pd.concat([
         pfs[(pfs["qualifier"] == "not_reached") & pfs["statistic"].isin(list(_NOT_REACHED_WHAT))],
         subgroups[subgroups["qualifier"] == "not_reached"].assign(arm=lambda f: f["subgroup"] + ", " + f["arm"]),
     ])
+    # The source as a reader cites it (short_name), where the notebook read the sources table.
+    names = dict(zip(tables["sources"]["source_id"], tables["sources"]["short_name"])) if "sources" in tables else {}
     for _, row in open_rows.drop_duplicates(["data_cut", "assessment", "arm", "statistic", "source_id"]).iterrows():
         rows.append({
             "quantity": f"{row['arm'].capitalize()} {_NOT_REACHED_WHAT[row['statistic']]}",
-            "applies_to": f"{row['assessment'].capitalize()}, {row['data_cut']} ({row['source_id']})",
+            "applies_to": f"{row['assessment'].capitalize()}, {row['data_cut']} ({names.get(row['source_id'], row['source_id'])})",
             "reason": _NOT_REACHED_MEDIAN if row["statistic"] == "median" else _NOT_REACHED_LIMIT,
         })
     return pd.DataFrame(rows, columns=["quantity", "applies_to", "reason"])
@@ -629,7 +631,7 @@ def model_based_figures(model: pd.DataFrame) -> list[Figure]:
                           "(Weerahandi 1993); the published aggregates give no model-free interval",
                    inputs=r.source_id, description=f"Gain in median PFS with a model-based interval, {who}"),
             Figure(f"{stem}.median_gain_model_delta", r.median_gain, ci_low=r.delta_low, ci_high=r.delta_high, unit="months",
-                   method=f"{MODEL_LABEL}: delta-method 95% CI, Var(median) = median^2 / events (check of the pivotal interval)",
+                   method=f"{MODEL_LABEL}: delta-method 95% CI, Var(median) = median² / events (check of the pivotal interval)",
                    inputs=r.source_id, description=f"Gain in median PFS, delta-method interval (check), {who}"),
         ]
         if not math.isnan(r.printed_ci_low):
@@ -641,7 +643,7 @@ def model_based_figures(model: pd.DataFrame) -> list[Figure]:
         figures.append(Figure(
             f"{stem}.hr_exponential_interval", r.hr_exponential, ci_low=r.hr_exponential_low, ci_high=r.hr_exponential_high,
             unit="hazard_ratio", method=f"{MODEL_LABEL}: median placebo / median everolimus; Wald 95% CI on the log scale, "
-                                        "SE = sqrt(1/d_E + 1/d_C)",
+                                        "SE = √(1/d + 1/d′), d and d′ the events of the two arms",
             inputs=r.source_id, description=f"Hazard ratio implied by the medians with its interval from the event counts "
                                             f"(printed Cox HR {r.hr_printed:.2f}, {r.hr_printed_low:.2f} to "
                                             f"{r.hr_printed_high:.2f}), {who}"))
@@ -725,8 +727,8 @@ def absolute_figures(absolute: pd.DataFrame) -> list[Figure]:
         interval = (f"HR {r.hazard_ratio:.2f} ({r.hazard_ratio_low:.2f} to {r.hazard_ratio_high:.2f})"
                     if not math.isnan(r.hazard_ratio_low)
                     else f"HR {r.hazard_ratio:.2f}, printed without an interval, so no interval")
-        method = (f"{MODEL_LABEL}: GRADE guidance 27, p_I = 1 - (1 - p_C)^HR, p_C = 1 - 2^(-{r.months}/{r.control_median:g}) "
-                  f"from the control median; {interval}")
+        method = (f"{MODEL_LABEL}: GRADE guidance 27, risk with everolimus = 1 − (1 − control risk)^HR, "
+                  f"control risk = 1 − 2^(−{r.months}/{r.control_median:g}) from the control median; {interval}")
         who = f"{r.label}, by {r.months} months, per 1000 patients" + (" (cut inferred)" if r.cut_inferred else "")
         figures += [
             Figure(f"{stem}.control", r.control_per_1000, unit="patients", method=method, inputs=r.source_id,

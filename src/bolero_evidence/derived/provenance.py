@@ -19,14 +19,14 @@ def source_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``source_id``, ``seed_file``, ``citation`` (first author, title,
+        ``source_id``, ``short_name``, ``seed_file``, ``citation`` (first author, title,
         container, year, as the seed gives them), ``doi`` (missing where none
         is printed), ``data_cut``.
     """
     s = tables["sources"]
     cite = s["authors"].fillna("").str.split(",").str[0].str.strip().replace("", "(no author named)")
     return pd.DataFrame({
-        "source_id": s["source_id"], "seed_file": s["seed_file"],
+        "source_id": s["source_id"], "short_name": s["short_name"], "seed_file": s["seed_file"],
         "citation": cite + ". " + s["title"] + ". " + s["container"] + ", " + s["year"].astype(str) + ".",
         "doi": s["doi"], "data_cut": s["data_cut"],
     })
@@ -69,7 +69,7 @@ def discrepancy_versions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def discrepancy_figures(tables: dict[str, pd.DataFrame], versions: pd.DataFrame) -> list[Figure]:
     """The register's count of disputed figures (``provenance.discrepancies.count``)."""
     return [Figure("provenance.discrepancies.count", float(versions["number"].nunique()), unit="count",
-                   method="find_discrepancies over all tables", inputs=tuple(sorted(tables["sources"]["source_id"])),
+                   method="each figure compared with those printed for the same quantity, all tables", inputs=tuple(sorted(tables["sources"]["source_id"])),
                    description="Number of figures on which the sources disagree")]
 
 

@@ -504,7 +504,7 @@ def comparison_figures(comparisons: pd.DataFrame) -> list[Figure]:
                                   description=f"{what}: difference in rate, exact interval"))
         figures += _ratio_figures(prefix, c, comparison, unique, inputs, what)
         figures.append(Figure.number_needed(f"{prefix}.{suffix}", needed, method=method_text("nnt", unique), inputs=inputs,
-                                            description=f"{what}: number needed to {label}, {needed.describe(1)}"))
+                                            description=f"{what}: number needed to {label}, {needed.describe(0)}"))
     return figures
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..presentation.names import british
+from ..presentation.text import number
 from ..register import Figure
 from ..stats.rounding import (
     PrintedCounts,
@@ -407,7 +409,7 @@ def discontinuation_figures(stopped: pd.DataFrame) -> list[Figure]:
                                   inputs=("nejm_2011",), description=f"{what}: risk difference, exact interval"))
         figures += _ratio_figures(f"{prefix}.ratio", r, unique, f"{what}: relative risk", denominator)
         figures.append(Figure.number_needed(f"{prefix}.nnh", needed, method=method_text("nnt", unique) + denominator,
-                                            inputs=("nejm_2011",), description=f"{what}: number needed to harm, {needed.describe(1)}"))
+                                            inputs=("nejm_2011",), description=f"{what}: number needed to harm, {needed.describe(0)}"))
     return figures
 
 
@@ -431,7 +433,7 @@ def adverse_event_figures(events: pd.DataFrame) -> list[Figure]:
         method = method_text("difference", unique)
         if r.reading_changes_conclusion:
             method += (f"; under the other reading of the printed rounding (<1 as under 0.5%) the interval is "
-                       f"{r.rounding_difference_low:.3g} to {r.rounding_difference_high:.3g} and the conclusion changes")
+                       f"{number(r.rounding_difference_low, 1)} to {number(r.rounding_difference_high, 1)} and the conclusion changes")
         figures.append(Figure(f"ae.{r.term}.{r.grade}.difference", r.difference, ci_low=r.difference_low,
                               ci_high=r.difference_high, unit="percentage_points", method=method,
                               inputs=("nejm_2011",), description=f"{what}: risk difference"))
@@ -521,6 +523,7 @@ def plot_adverse_event_differences(events: pd.DataFrame):
         axis.set_title(_PANEL_TITLES[grade])
         axis.set_xlabel("Risk difference, percentage points")
         axis.grid(axis="x", color="#dddddd", linewidth=0.6)
-    axes[0].set_yticks(range(len(order)), [labels[t] for t in order], fontsize=8)
+    # The source's row labels in the report's spelling (Anaemia), as the tables show them.
+    axes[0].set_yticks(range(len(order)), [british(labels[t]) for t in order], fontsize=8)
     figure.tight_layout()
     return figure

@@ -46,6 +46,7 @@ import pandas as pd
 
 from ..derived import safety
 from ..derived.common import attribute_cuts, pick_row, pick_rows
+from ..presentation.names import british
 from ..presentation.text import interval, number
 from ..register import Figure as RegisterFigure
 from .bolero2 import _READER_NAMES, ESMO_ANALYSIS, Bolero2Score, bolero2_inputs
@@ -274,7 +275,7 @@ def toxicity_finding(tables: dict[str, pd.DataFrame], judgements: dict[str, Reco
                 f"(95% CI {interval(row['difference_low'], row['difference_high'])})")
 
     table2 = f"{names.get('nejm_2011', 'nejm_2011')}, Table 2"
-    figures = [Figure(f"grade 3-4 {row['label'].lower()} (grade 3/grade 4, %)", f"{row['printed_everolimus']} vs {row['printed_placebo']}; "
+    figures = [Figure(f"grade 3–4 {british(row['label'].lower())} (grade 3/grade 4, %)", f"{row['printed_everolimus']} vs {row['printed_placebo']}; "
                       f"{_effect(row)}", table2) for _, row in more.iterrows()]
     figures.append(Figure("everolimus or placebo stopped for adverse events", f"{stopped['printed_everolimus']} vs "
                           f"{stopped['printed_placebo']}; {_effect(stopped)}", f"{names.get('nejm_2011', 'nejm_2011')}, Results, Safety"))
@@ -289,7 +290,7 @@ def toxicity_finding(tables: dict[str, pd.DataFrame], judgements: dict[str, Reco
         less = Judgement(LESS_QUESTION, False, f"no grade 3-4 term in {table2} is significantly less frequent with everolimus "
                                                 "(no 95% risk-difference interval lies below zero)", by="the data")
     else:
-        figures += [Figure(f"grade 3-4 {row['label'].lower()} (grade 3/grade 4, %)", f"{row['printed_everolimus']} vs "
+        figures += [Figure(f"grade 3–4 {british(row['label'].lower())} (grade 3/grade 4, %)", f"{row['printed_everolimus']} vs "
                            f"{row['printed_placebo']}; {_effect(row)}", table2) for _, row in fewer.iterrows()]
         less = Judgement(
             LESS_QUESTION, spares.answer,
@@ -446,7 +447,7 @@ def scorecard_figures(tables: dict[str, pd.DataFrame], results: list[Bolero2Scor
             inputs = tuple(sorted({s for f in findings for s in found.sources[f]}))
             figures.append(RegisterFigure(
                 f"{prefix}.adjustment.{step.rule_id.removeprefix('2b_')}", step.grade_after - step.grade_before, "grade",
-                f"ESMO-MCBS v1.1 form 2b adjustment ({step.effect}); {'applied' if step.applies else 'not applied'}", inputs,
+                f"ESMO-MCBS v1.1 form 2b adjustment ({step.effect.replace('-', '−')}); {'applied' if step.applies else 'not applied'}", inputs,
                 f"Effect on the grade of the adjustment '{step.wording}' ({where})"))
         all_sources = tuple(sorted(set(pfs_sources) | {s for v in found.sources.values() for s in v}))
         figures.append(RegisterFigure(f"{prefix}.final_grade", card.final_grade, "grade", "ESMO-MCBS v1.1 form 2b, after adjustment",

@@ -172,7 +172,7 @@ class ToxicityFinding:
         significantly increased incremental toxicities (impacting daily
         well-being)?" (form 2b downgrade).
     less : Judgement
-        "Does the treatment cause statistically significantly fewer grade 3-4
+        "Does the treatment cause statistically significantly fewer grade 3–4
         toxicities impacting daily well-being?" (forms 2a and 2b upgrade).
     figures : tuple of Figure
     """

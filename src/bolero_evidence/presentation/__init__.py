@@ -15,13 +15,17 @@ from .text import (
     MISSING,
     escape_markdown,
     estimate_with_interval,
+    hazard_ratio,
     interval,
     markdown_table,
+    months,
     number,
+    number_needed,
     p_value,
+    percent,
     signed,
     yes_no,
 )
 
-__all__ = ["INFINITY", "MINUS", "MISSING", "escape_markdown", "estimate_with_interval", "interval", "markdown_table",
-           "number", "p_value", "signed", "yes_no"]
+__all__ = ["INFINITY", "MINUS", "MISSING", "escape_markdown", "estimate_with_interval", "hazard_ratio", "interval",
+           "markdown_table", "months", "number", "number_needed", "p_value", "percent", "signed", "yes_no"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..derived.context import ENDPOINT_NAMES, TRIAL_NAMES, TRIAL_ORDER
+from .names import british, readable_key, source_name, source_names
+from .provenance import DISCREPANCY_KIND_TEXT
 from .text import MISSING, number, signed
 
 __all__ = ["trial_table", "efficacy_table", "safety_table", "coverage_table", "discrepancy_table"]
@@ -21,8 +23,8 @@ def trial_table(overview: pd.DataFrame) -> pd.DataFrame:
     """:func:`bolero_evidence.derived.context.trial_overview` as text."""
     return pd.DataFrame({
         "Trial": overview["name"],
-        "Design": overview["design"],
-        "Population": overview["population"],
+        "Design": overview["design"].map(british),
+        "Population": overview["population"].map(british),
         "Patients (trial total)": overview["n_patients"].map(lambda n: f"{int(n):,}"),
         "Experimental arm": overview["experimental_treatment"],
         "Control arm": overview["control_treatment"],
@@ -75,7 +77,7 @@ def safety_table(differences: pd.DataFrame) -> pd.DataFrame:
         by_grade = dict(zip(group["grade"], group["text"]))
         grid.setdefault(term, {})[trial] = f"{by_grade.get('all', MISSING)} / {by_grade.get('3-4', MISSING)}"
     labels = dict(zip(differences["term"], differences["term_label"]))
-    rows = [{"Side effect": labels[term], **{TRIAL_NAMES[t]: cells.get(t, MISSING) for t in TRIAL_ORDER}}
+    rows = [{"Side effect": british(labels[term]), **{TRIAL_NAMES[t]: cells.get(t, MISSING) for t in TRIAL_ORDER}}
             for term, cells in grid.items()]
     return pd.DataFrame(rows)
 
@@ -94,13 +96,14 @@ def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def discrepancy_table(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`bolero_evidence.derived.context.cross_trial_discrepancies` as text."""
+def discrepancy_table(table: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bolero_evidence.derived.context.cross_trial_discrepancies` as text, sources named as a reader cites them."""
+    names = source_names(sources)
     return pd.DataFrame({
         "Discrepancy": table["discrepancy"],
-        "Kind": table["kind"],
-        "What": table["measure"],
-        "Source": table["source_id"],
+        "Kind": table["kind"].map(lambda kind: DISCREPANCY_KIND_TEXT.get(kind, kind)),
+        "What": table["measure"].map(lambda key: readable_key(key, {**TRIAL_NAMES, **ENDPOINT_NAMES})),
+        "Source": [source_name(s, names) for s in table["source_id"]],
         "Printed": table["printed"],
         "Where": table["locator"],
     })

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..derived.design import OBSERVED_METHODS, OBSERVED_REGISTERED_AS, DesignInputs, loss_reading_label
-from .text import MISSING, estimate_with_interval, interval, number, p_value, signed, yes_no
+from .names import data_label, source_name, source_names, table_title, unit_name
+from .text import MINUS, MISSING, estimate_with_interval, interval, number, signed, yes_no
 
 __all__ = ["inputs_table", "boundaries_table", "observed_table", "events_power_table", "follow_up_table",
            "plotted_points_table"]
@@ -16,12 +17,44 @@ def _whole_or_decimal(value: float) -> str:
     return number(value, 0) if value == round(value) else number(value, 1)
 
 
-def inputs_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """:func:`bolero_evidence.derived.design.input_rows`: what was read where."""
+# The design parameters and PFS statistics of :func:`bolero_evidence.derived.design.input_rows`, in words.
+_FIGURE_NAMES = {
+    "alpha_one_sided": "one-sided alpha", "power": "power", "target_hr": "target hazard ratio",
+    "events_required": "events required", "looks": "looks", "spending_function": "alpha-spending function",
+    "interim_info_fraction": "information fraction at the interim", "events_interim": "events at the interim",
+    "control_median_pfs": "control median PFS (assumed)", "recruitment_duration": "recruitment duration",
+    "loss_to_follow_up": "loss to follow-up", "allocation_ratio": "allocation ratio",
+    "patients_planned": "patients planned", "patients_randomised": "patients randomised",
+    "hr": "hazard ratio", "hr_ci_low": "hazard ratio, 95% CI lower bound", "hr_ci_high": "hazard ratio, 95% CI upper bound",
+    "events_n": "PFS events",
+}
+_VALUE_NAMES = {"lan_demets_obrien_fleming": "Lan–DeMets, O’Brien–Fleming type"}
+
+
+def _figure_name(what: str) -> str:
+    # A PFS input reads "interim / local / everolimus / events_n": analysis, assessment, arm, statistic.
+    parts = what.split(" / ")
+    if len(parts) == 4:
+        cut, assessment, arm, statistic = parts
+        who = "both arms" if arm == "comparison" else arm
+        return f"{_FIGURE_NAMES.get(statistic, data_label(statistic))}, {who}, {assessment} assessment, {cut} analysis"
+    return _FIGURE_NAMES.get(what, data_label(what))
+
+
+def _value_used(value) -> str:
+    if isinstance(value, str):
+        return _VALUE_NAMES.get(value, data_label(value))
+    return f"{value:g}".replace("-", MINUS)
+
+
+def inputs_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bolero_evidence.derived.design.input_rows`: what was read where, the source named as a reader cites it."""
+    names = source_names(sources)
     return pd.DataFrame({
-        "Table": rows["table"], "Figure": rows["what"], "Printed": rows["printed"],
-        "Value used": [v if isinstance(v, str) else f"{v:g}".replace("-", "\u2212") for v in rows["value"]],
-        "Unit": rows["unit"], "Source": rows["source_id"], "Place in source": rows["locator"], "Note": rows["note"],
+        "Table": rows["table"].map(table_title), "Figure": rows["what"].map(_figure_name), "Printed": rows["printed"],
+        "Value used": rows["value"].map(_value_used),
+        "Unit": rows["unit"].map(unit_name), "Source": [source_name(s, names) for s in rows["source_id"]],
+        "Place in source": rows["locator"], "Note": rows["note"],
     })
 
 
@@ -45,7 +78,7 @@ def _observed_inputs(r) -> str:
     if r.method == "schoenfeld":
         return (f"HR {number(r.hazard_ratio, 2)}; {number(r.events, 0)} events "
                 f"({number(r.events_experimental, 0)} + {number(r.events_control, 0)})")
-    return f"{r.p_printed_news} (= {p_value(r.p_value)})"
+    return r.p_printed_news  # as printed (a power of ten); <0.001 in the journal's form would hide what the z is read from
 
 
 def observed_table(observed: pd.DataFrame) -> pd.DataFrame:
@@ -130,10 +163,18 @@ def follow_up_table(follow: pd.DataFrame, inputs: DesignInputs) -> pd.DataFrame:
     })
 
 
+def _series_name(series: str) -> str:
+    # "boundary, planned" or "observed, local, wald_ci" (kind, assessment, route to z).
+    parts = series.split(", ")
+    if parts[0] == "observed" and len(parts) == 3:
+        return f"observed, {parts[1]} assessment, {OBSERVED_METHODS[parts[2]]}"
+    return series
+
+
 def plotted_points_table(points: pd.DataFrame) -> pd.DataFrame:
     """:func:`bolero_evidence.derived.design.boundary_plot_points`: the values the boundary figure plots."""
     return pd.DataFrame({
-        "Series": points["series"],
+        "Series": points["series"].map(_series_name),
         "Information fraction": points["information_fraction"].map(lambda v: number(v, 4)),
         "z": points["z"].map(lambda v: number(v, 3)),
     })

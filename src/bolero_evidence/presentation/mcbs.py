@@ -15,7 +15,7 @@ __all__ = ["adjustments_table", "analysis_label", "criteria_table", "esmo_analys
 VARIABLE_TEXT = {
     "hr_ci_low": "HR 95% CI lower limit", "median_gain": "gain in median PFS (months)", "qol_improved": "QoL improved",
     "qol_no_difference": "QoL assessed, no difference", "toxicity_incremental": "significantly increased toxicity impairing well-being",
-    "toxicity_less": "significantly fewer grade 3-4 toxicities", "os_improved": "OS significantly improved",
+    "toxicity_less": "significantly fewer grade 3–4 toxicities", "os_improved": "OS significantly improved",
 }
 SYMBOL = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 
@@ -59,7 +59,7 @@ def _rule_source(source: str, locator: str) -> str:
     return f"{short}; {locator}"
 
 
-SHORT_NAME = {"2b_qol_up": "upgrade: QoL improved", "2b_tox_up": "upgrade: less grade 3-4 toxicity",
+SHORT_NAME = {"2b_qol_up": "upgrade: QoL improved", "2b_tox_up": "upgrade: less grade 3–4 toxicity",
               "2b_tox_down": "downgrade: increased toxicity", "2b_qol_down": "downgrade: no QoL difference, only PFS improved",
               "2b_os_rescore": "rescoring on OS (form 2a)"}
 

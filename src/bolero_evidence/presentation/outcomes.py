@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .names import data_label
 from .text import number
 
 __all__ = ["deaths_table", "survival_statements_table", "quality_of_life_table", "conduct_table"]
@@ -55,6 +56,6 @@ def conduct_table(conduct: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     names = _names(sources)
     shown = [p if u in ("text", "date", "count") or not any(c.isdigit() for c in p) else f"{p} {u}"
              for p, u in zip(conduct["printed"], conduct["unit"])]
-    return pd.DataFrame({"Topic": conduct["topic"].str.replace("_", " "), "Item": conduct["item"].str.replace("_", " "),
+    return pd.DataFrame({"Topic": conduct["topic"].map(data_label), "Item": conduct["item"].map(data_label),
                          "Arm": conduct["arm"], "As printed": shown,
                          "Source": conduct["source_id"].map(names) + ", " + conduct["locator"]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .names import source_name, source_names
 from .text import MISSING, estimate_with_interval, interval, number, p_value, yes_no
 
 __all__ = ["overall_table", "precision_table", "subgroup_table", "not_derivable_table", "model_based_table", "absolute_table"]
@@ -19,11 +20,26 @@ def _printed_gain(printed: float, reproduced: bool | None) -> str:
     return f"{number(printed, 1)} ({'reproduced' if reproduced else 'NOT reproduced'})"
 
 
-def overall_table(overall: pd.DataFrame) -> pd.DataFrame:
-    """:func:`bolero_evidence.derived.pfs.overall_effects`: medians, gain, ratio, exponential HR beside the printed HR."""
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _as_printed_power_of_ten(p: float) -> str:
+    """A P value the source prints as a power of ten (``1.4 × 10⁻¹⁵``): a printed figure is shown as printed, not rounded to <0.001."""
+    if pd.isna(p):
+        return MISSING
+    mantissa, exponent = f"{p:.1e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def overall_table(overall: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bolero_evidence.derived.pfs.overall_effects`: medians, gain, ratio, exponential HR beside the printed HR.
+
+    ``sources`` (the ``sources`` table) names each source as a reader cites it.
+    """
+    names = source_names(sources)
     return pd.DataFrame({
         "Analysis": overall["label"],
-        "Source": overall["source_id"],
+        "Source": [source_name(s, names) for s in overall["source_id"]],
         "Median PFS, everolimus (months)": overall["median_everolimus"].map(lambda v: number(v, 1)),
         "Median PFS, placebo (months)": overall["median_placebo"].map(lambda v: number(v, 1)),
         "Gain in median (months)": overall["median_gain"].map(lambda v: number(v, 1)),
@@ -50,19 +66,19 @@ def precision_table(precision: pd.DataFrame) -> pd.DataFrame:
         "z from Schoenfeld SE": precision["z_schoenfeld"].map(lambda v: number(v, 2)),
         "Wald P from the CI (two-sided)": precision["p_two_sided_from_ci"].map(p_value),
         "P printed (NEJM)": precision["p_printed"],
-        "P printed (news report, log-rank)": precision["p_reported_exact"].map(p_value),
+        "P printed (news report, log-rank)": precision["p_reported_exact"].map(_as_printed_power_of_ten),
     })
 
 
 def subgroup_table(subgroups: pd.DataFrame) -> pd.DataFrame:
-    """:func:`bolero_evidence.derived.pfs.subgroup_effects` (medians to two decimals, as the review prints them)."""
+    """:func:`bolero_evidence.derived.pfs.subgroup_effects` (medians to two decimals, as the review prints them; the gain, derived, to one)."""
     return pd.DataFrame({
         "Subgroup": subgroups["label"],
         "Analysis": subgroups["assessment"].str.capitalize() + ", " + subgroups["data_cut"]
         + subgroups["cut_inferred"].map({True: " (cut inferred)", False: ""}),
         "Median PFS, everolimus (months)": subgroups["median_everolimus"].map(lambda v: number(v, 2)),
         "Median PFS, placebo (months)": subgroups["median_placebo"].map(lambda v: number(v, 2)),
-        "Gain in median (months)": subgroups["median_gain"].map(lambda v: number(v, 2)),
+        "Gain in median (months)": subgroups["median_gain"].map(lambda v: number(v, 1)),
         "Ratio of medians": subgroups["median_ratio"].map(lambda v: number(v, 2)),
         "HR implied by medians (exponential)": subgroups["hr_exponential"].map(lambda v: number(v, 2)),
         "HR printed": "not printed",

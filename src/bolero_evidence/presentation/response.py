@@ -45,9 +45,9 @@ def rates_table(orr: pd.DataFrame, cbr: pd.DataFrame) -> pd.DataFrame:
             "Arm": ARM_LABELS[r.arm],
             "Printed % (95% CI)": f"{r.printed} ({r.printed_low} to {r.printed_high})",
             "Count / N": f"{r.counts.text()} / {r.nobs}",
-            "Clopper-Pearson % (95% CI)": estimate_with_interval(r.estimate, r.low, r.high, 2),
+            "Clopper-Pearson % (95% CI)": estimate_with_interval(r.estimate, r.low, r.high, 1),
             "Printed CI reproduced": _reproduced(r.low_reproduced, r.high_reproduced),
-            "Wilson 95% CI (check)": f"{interval(r.wilson_low, r.wilson_high, 2)}: "
+            "Wilson 95% CI (check)": f"{interval(r.wilson_low, r.wilson_high, 1)}: "
                                      f"{_reproduced(r.wilson_low_reproduced, r.wilson_high_reproduced)}",
             "Discrepancy": MISSING,
         })
@@ -59,7 +59,7 @@ def rates_table(orr: pd.DataFrame, cbr: pd.DataFrame) -> pd.DataFrame:
             "Arm": ARM_LABELS[r.arm],
             "Printed % (95% CI)": f"{r.printed.rstrip('%')} (no CI printed)",
             "Count / N": f"{r.counts.text()} / {r.nobs}",
-            "Clopper-Pearson % (95% CI)": estimate_with_interval(r.estimate, r.low, r.high, 2),
+            "Clopper-Pearson % (95% CI)": estimate_with_interval(r.estimate, r.low, r.high, 1),
             "Printed CI reproduced": MISSING,
             "Wilson 95% CI (check)": MISSING,
             "Discrepancy": r.discrepancy,
@@ -107,7 +107,7 @@ def comparisons_table(comparisons: pd.DataFrame) -> pd.DataFrame:
             "Exact 95% CI, pp": exact,
             "Ratio (Miettinen-Nurminen 95% CI, asymptotic)": estimate_with_interval(c.ratio, c.ratio_low, c.ratio_high, 2),
             "Ratio as citable": ratio_text(c.comparison),
-            "NNT (95% CI)": c.comparison.number_needed.describe(1),
+            "NNT (95% CI)": c.comparison.number_needed.describe(0),
             "Count combinations": str(c.tables),
         })
     return pd.DataFrame(rows)
@@ -123,7 +123,7 @@ def final_rates_table(final: pd.DataFrame) -> pd.DataFrame:
             "Arm": ARM_LABELS[r.arm],
             "Printed %": r.printed,
             "Count / N (randomised, assumed)": f"{r.counts.text()} / {r.nobs}",
-            "Clopper-Pearson % (95% CI)": estimate_with_interval(r.estimate, r.low, r.high, 2),
+            "Clopper-Pearson % (95% CI)": estimate_with_interval(r.estimate, r.low, r.high, 1),
         })
     return pd.DataFrame(rows)
 

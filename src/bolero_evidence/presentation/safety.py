@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..derived.safety import DRUG_NAMES, GRADE_NAMES, MEASURE_NAMES
 from ..stats.rounding import PrintedCounts
+from .names import british, source_name, source_names
 from .response import ratio_text
 from .text import MISSING, estimate_with_interval, interval, number, yes_no
 
@@ -46,7 +47,7 @@ def discontinuation_table(stopped: pd.DataFrame) -> pd.DataFrame:
             "Exact 95% CI, pp": (MISSING if r.comparison.difference_exact is None else
                                  interval(100 * r.comparison.difference_exact.low, 100 * r.comparison.difference_exact.high, 1)),
             "Relative risk (95% CI)": ratio_text(r.comparison),
-            "Number needed to harm, NNTH (95% CI)": r.comparison.number_needed.describe(1),
+            "Number needed to harm, NNTH (95% CI)": r.comparison.number_needed.describe(0),
         })
     return pd.DataFrame(rows)
 
@@ -54,7 +55,7 @@ def discontinuation_table(stopped: pd.DataFrame) -> pd.DataFrame:
 def adverse_event_table(events: pd.DataFrame) -> pd.DataFrame:
     """:func:`bolero_evidence.derived.safety.adverse_events`: printed percentages, risk difference, relative risk."""
     return pd.DataFrame({
-        "Adverse event": events["label"],
+        "Adverse event": events["label"].map(british),
         "Grade": events["grade"].map(GRADE_NAMES),
         "Everolimus %": events["printed_everolimus"],
         "Placebo %": events["printed_placebo"],
@@ -75,7 +76,7 @@ def adverse_event_counts_table(counts: pd.DataFrame) -> pd.DataFrame:
     for term in counts.index.get_level_values("term").drop_duplicates():
         e, p = counts.loc[(term, "everolimus")], counts.loc[(term, "placebo")]
         rows.append({
-            "Adverse event": e["label"],
+            "Adverse event": british(e["label"]),
             f"Any grade, everolimus (of {e['nobs']})": e["any"].text(),
             f"Any grade, placebo (of {p['nobs']})": p["any"].text(),
             "Grade 3 + grade 4, everolimus": f"{e['grade_3'].text()} + {e['grade_4'].text()} = {e['grade_3_4'].text()}",
@@ -90,12 +91,13 @@ def _shared(overlap: tuple[int, ...]) -> str:
     return f"{overlap[0]}–{overlap[-1]}" if len(overlap) > 1 else str(overlap[0])
 
 
-def grade_3_4_check_table(check: pd.DataFrame) -> pd.DataFrame:
-    """:func:`bolero_evidence.derived.safety.grade_3_4_headline_check` as text."""
+def grade_3_4_check_table(check: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bolero_evidence.derived.safety.grade_3_4_headline_check` as text, sources named as a reader cites them."""
+    names = source_names(sources)
     return pd.DataFrame({
-        "Adverse event": check["label"],
+        "Adverse event": check["label"].map(british),
         "Arm": check["arm"],
-        "Source": check["source_id"] + " (" + check["locator"] + ")",
+        "Source": [f"{source_name(s, names)} ({where})" for s, where in zip(check["source_id"], check["locator"])],
         "Printed grade 3–4": check["printed"],
         "Counts consistent with it": check["printed_counts"].map(PrintedCounts.text),
         "Table 2 grade 3 + 4 counts": check["table2_counts"].map(PrintedCounts.text),

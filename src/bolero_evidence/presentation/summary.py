@@ -5,6 +5,9 @@ effect (95% CI); anticipated absolute effects per 1000 (risk with placebo
 + exemestane, risk difference with everolimus + exemestane); certainty of
 the evidence; comments. Every domain judgement behind a certainty rating
 is a numbered note under the table (identical judgements share a number).
+The ESMO-MCBS grade of notebook 09 (the analysis ESMO scored) is a last
+note, referred to from the comment of the first row (the primary outcome):
+GRADEpro's place for what qualifies a row without being a domain judgement.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ import pandas as pd
 
 from ..derived.summary import SofOutcome
 from ..grade.certainty import DOMAIN_NAMES, CertaintyRating, imprecision, rate_certainty
-from .text import number
+from .text import MINUS, number
 
-__all__ = ["SOF_COLUMNS", "SummaryOfFindings", "plain_language_summary", "summary_of_findings", "per_1000_difference"]
+__all__ = ["SOF_COLUMNS", "SummaryOfFindings", "mcbs_note", "plain_language_summary", "summary_of_findings", "per_1000_difference"]
 
 CONTROL = "placebo + exemestane"
 EXPERIMENTAL = "everolimus + exemestane"
@@ -71,12 +74,55 @@ def _control(o: SofOutcome) -> str:
     return risk
 
 
-def summary_of_findings(outcomes: list[SofOutcome], judgements: pd.DataFrame) -> SummaryOfFindings:
+# The kinds of ``confirmed_from`` in mcbs/forms_v1_1.csv other than "confirmed", in words.
+_CONFIRMATION = {"secondary": "read in a secondary source only", "unconfirmed": "not read in any source"}
+
+
+def mcbs_note(score) -> tuple[str, str]:
+    """The ESMO-MCBS grade of one scored analysis as a note: (judgement, reason).
+
+    Parameters
+    ----------
+    score : bolero_evidence.mcbs.Bolero2Score
+        What :func:`bolero_evidence.mcbs.findings.score_bolero2` returns for
+        the analysis (notebook 09 scores and registers the same).
+
+    Returns
+    -------
+    tuple of str
+        ``("grade 3 (form 2b; ...)", reason)``. The reason names the rows of
+        ``mcbs/forms_v1_1.csv`` that decided the grade and were not read in an
+        ESMO publication (their ``confirmed_from``), or says that all were.
+    """
+    card = score.scorecard
+    if card is None:
+        raise ValueError(f"ESMO-MCBS, {score.cut} analysis, {score.assessment} assessment: not scored ({score.error})")
+    applied = [step for step in card.adjustments if step.applies]
+    deciding = [(card.preliminary.rule.wording, card.preliminary.rule.confirmed_from)]
+    deciding += [(step.wording, step.confirmed_from) for step in applied]
+    unconfirmed = [(wording, _CONFIRMATION.get(status.split(":")[0], status)) for wording, status in deciding if status != "confirmed"]
+    steps = "; ".join(f"{step.effect.replace('-', MINUS)}: {step.wording}" for step in applied) or "no adjustment applies"
+    judgement = f"grade {card.final_grade} (form {card.form}; {score.cut} analysis, {score.assessment} assessment)"
+    reason = (f"ESMO-MCBS v1.1, magnitude of clinical benefit (not a GRADE domain): preliminary grade {card.preliminary.grade} "
+              f"({card.preliminary.rule.wording}); {steps}; final grade {card.final_grade}, as in the ESMO-MCBS section. ")
+    if unconfirmed:
+        reason += (f"The grade rests on partly unconfirmed form rows: {len(unconfirmed)} of the {len(deciding)} rows that "
+                   "decided it were not read in an ESMO publication ("
+                   + "; ".join(f"{wording}: {status}" for wording, status in unconfirmed) + ").")
+    else:
+        reason += f"All {len(deciding)} form rows that decided it were read in an ESMO publication."
+    return judgement, reason
+
+
+def summary_of_findings(outcomes: list[SofOutcome], judgements: pd.DataFrame, mcbs=None) -> SummaryOfFindings:
     """The GRADEpro table, the notes behind each certainty rating, and the ratings.
 
     Imprecision is computed from each row's interval and optimal information
     size (:func:`bolero_evidence.grade.certainty.imprecision`) wherever the
     judgements file says ``computed``; every other judgement is read from it.
+    ``mcbs`` (a :class:`bolero_evidence.mcbs.Bolero2Score`, optional) adds its
+    grade as the last note (:func:`mcbs_note`), referred to from the comment
+    of the first row.
     """
     computed = {o.outcome: imprecision(o.imprecision) for o in outcomes}
     notes: dict[tuple[str, str, str], int] = {}
@@ -102,6 +148,11 @@ def summary_of_findings(outcomes: list[SofOutcome], judgements: pd.DataFrame) ->
         })
     note_rows = [{"Note": str(n), "Domain": DOMAIN_NAMES[d], "Judgement": JUDGEMENT_WORDS[j], "Reason": reason}
                  for (d, j, reason), n in notes.items()]
+    if mcbs is not None:
+        judgement, reason = mcbs_note(mcbs)
+        number_of_note = str(len(note_rows) + 1)
+        note_rows.append({"Note": number_of_note, "Domain": "ESMO-MCBS", "Judgement": judgement, "Reason": reason})
+        rows[0][SOF_COLUMNS[6]] += f". ESMO-MCBS v1.1 {judgement.split(' (')[0]} (note {number_of_note})"
     return SummaryOfFindings(pd.DataFrame(rows, columns=list(SOF_COLUMNS)), pd.DataFrame(note_rows), ratings)
 
 

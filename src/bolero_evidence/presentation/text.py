@@ -11,8 +11,18 @@ One rule per kind of value:
 - a signed difference: ``+4.6``, ``−2.0``, ``0.0`` (the sign says which arm
   is higher);
 - yes or no;
-- a P value: three decimals from 0.001, below that two significant digits in
-  E notation (``2.4e−14``).
+- a P value in the NEJM's form: two significant digits, ``<0.001`` below
+  0.001 (``0.0084``, ``0.43``, ``<0.001``);
+- a figure of a kind the report has a rule for, in its decimals (one place
+  with :mod:`bolero_evidence.citing.numberstyle`, which writes the register's
+  figures for the citing tools): a hazard ratio 2 (:func:`hazard_ratio`), a
+  percentage 1 (:func:`percent`), months 1 (:func:`months`), a number needed
+  to treat or harm a whole number (:func:`number_needed`).
+
+Rounding is half away from zero on the decimal digits of the number as
+printed by Python (``repr``), as in ``numberstyle``: ``0.125`` gives ``0.13``.
+A figure printed by a source is shown as printed (that is data), not through
+these functions.
 
 :func:`markdown_table` writes a frame as a pipe table and escapes every cell
 and header: text from the data (a quote, a locator, a note) could otherwise
@@ -26,8 +36,10 @@ import re
 
 import pandas as pd
 
-__all__ = ["INFINITY", "MINUS", "MISSING", "escape_markdown", "estimate_with_interval", "interval", "markdown_table",
-           "number", "p_value", "signed", "yes_no"]
+from ..citing.numberstyle import decimals_for, format_number
+
+__all__ = ["INFINITY", "MINUS", "MISSING", "escape_markdown", "estimate_with_interval", "hazard_ratio", "interval",
+           "markdown_table", "months", "number", "number_needed", "p_value", "percent", "signed", "yes_no"]
 
 MINUS = "\u2212"
 MISSING = "–"
@@ -66,23 +78,17 @@ def number(value: float | None, digits: int = 1) -> str:
     """
     if _is_missing(value):
         return MISSING
-    value = float(value)
-    if math.isinf(value):
-        return INFINITY if value > 0 else MINUS + INFINITY
-    text = f"{value:.{digits}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return _minus(text)
+    return format_number(float(value), "number", decimals=digits)
 
 
 def signed(value: float | None, digits: int = 1) -> str:
     """A difference with its sign always written: ``+4.6``, ``−2.0``, ``0.0``."""
     if _is_missing(value):
         return MISSING
-    text = f"{float(value):+.{digits}f}"
-    if float(text) == 0:
-        return text[1:]
-    return _minus(text)
+    text = number(value, digits)
+    if text.startswith(MINUS) or float(text) == 0:
+        return text
+    return "+" + text
 
 
 def interval(low: float | None, high: float | None, digits: int = 1) -> str:
@@ -112,15 +118,40 @@ def yes_no(flag: bool | None) -> str:
 
 
 def p_value(p: float | None) -> str:
-    """A P value: ``0.012`` from 0.001 up, ``2.4e−14`` below (two significant digits)."""
+    """A P value in the NEJM's form: two significant digits (``0.0084``, ``0.43``), ``<0.001`` below 0.001."""
     if _is_missing(p):
         return MISSING
     p = float(p)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"p={p!r} is not a probability")
-    if p >= 0.001:
-        return f"{p:.3f}"
-    return _minus(f"{p:.1e}")
+    return format_number(p, "p_value")
+
+
+def _by_unit(value: float | None, unit: str) -> str:
+    if _is_missing(value):
+        return MISSING
+    value = float(value)
+    return format_number(value, unit, decimals=decimals_for(value, unit))
+
+
+def hazard_ratio(value: float | None) -> str:
+    """A hazard ratio, two decimals: ``0.43``."""
+    return _by_unit(value, "hazard_ratio")
+
+
+def percent(value: float | None) -> str:
+    """A percentage (0–100), one decimal, without the sign: ``9.5``."""
+    return _by_unit(value, "percent")
+
+
+def months(value: float | None) -> str:
+    """A duration in months, one decimal: ``4.1``."""
+    return _by_unit(value, "months")
+
+
+def number_needed(value: float | None) -> str:
+    """A number needed to treat or harm, a whole number: ``7`` (``∞`` where the difference is zero)."""
+    return _by_unit(value, "patients")
 
 
 def escape_markdown(text) -> str:
@@ -132,7 +163,7 @@ def escape_markdown(text) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
-def markdown_table(frame: pd.DataFrame, *, index: bool = False):
+def markdown_table(frame: pd.DataFrame, *, index: bool = False, raw: tuple[str, ...] | list[str] = ()):
     """A frame as a pipe table, every cell and header escaped; shown by Jupyter as Markdown.
 
     Parameters
@@ -142,6 +173,10 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = False):
         that the locked output does not depend on pandas' float formatting.
     index : bool, optional
         Show the index as the first column.
+    raw : sequence of str, optional
+        Columns whose cells are Markdown written by the presentation code (a
+        link it built, its text escaped), shown unescaped. Never a column of
+        text from the data.
 
     Returns
     -------
@@ -151,12 +186,19 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = False):
     """
     from IPython.display import Markdown
 
-    return Markdown(markdown_text(frame, index=index))
+    return Markdown(markdown_text(frame, index=index, raw=raw))
 
 
-def markdown_text(frame: pd.DataFrame, *, index: bool = False) -> str:
+def markdown_text(frame: pd.DataFrame, *, index: bool = False, raw: tuple[str, ...] | list[str] = ()) -> str:
     """The text of :func:`markdown_table`."""
     shown = frame.reset_index() if index else frame
-    shown = shown.map(lambda cell: MISSING if _is_missing(cell) else escape_markdown(cell))
+    unknown = set(raw) - set(shown.columns)
+    if unknown:
+        raise KeyError(f"raw columns {sorted(unknown)} are not columns of the table ({list(shown.columns)})")
+
+    def cell_text(cell, trusted: bool) -> str:
+        return MISSING if _is_missing(cell) else str(cell) if trusted else escape_markdown(cell)
+
+    shown = pd.DataFrame({column: [cell_text(cell, column in raw) for cell in shown[column]] for column in shown.columns})
     shown.columns = [escape_markdown(column) for column in shown.columns]
     return shown.to_markdown(index=False, disable_numparse=True)
