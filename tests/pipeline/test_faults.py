@@ -17,7 +17,8 @@ two-table ``data/`` and one seed document, its notebook already current, so
 no kernel starts. Only the slow parts are replaced: the data loader reads
 the two CSV files with pandas (validation against the seed is the real
 code), and the renderer writes three small files (the render-failure tests
-run the real pandoc fallback, or a stand-in ``quarto`` script). Disk faults
+run the real pandoc fallback up to an embed error, the pipeline's handling of
+a Typst diagnostic, or a stand-in ``quarto`` script). Disk faults
 are injected where the build writes (``Path.write_text``, ``Path.mkdir``,
 ``Path.rename``, ``shutil.rmtree``), since the tests run as root and
 ``chmod`` cannot make a folder unwritable.
@@ -33,6 +34,7 @@ import errno
 import json
 import os
 import shutil
+import signal
 import stat
 import time
 from pathlib import Path
@@ -178,7 +180,7 @@ def failing(monkeypatch):
         def broken(self, *args, **kwargs):
             if when(self):
                 if method.__name__ == "write_text":
-                    original(self, args[0][: len(args[0]) // 2], **{k: v for k, v in kwargs.items() if k != "newline"})
+                    original(self, args[0][: len(args[0]) // 2], **kwargs)
                 if error.filename:
                     raise error
                 # As the OS says it: the path, and for a rename its target too.
@@ -239,13 +241,27 @@ def test_a_full_disk_after_the_report_is_in_place_does_not_fail_the_build(projec
     # The render key is a cache: without it the next build renders again. The report is already replaced,
     # so saying "stopped ... untouched" would be wrong.
     failing(Path.write_text, lambda path: path.name == ".render.json.tmp", no_space())
-    status, err = run_build(project, capsys, "--no-quarto")
+    status, err, out = build_cli(project, capsys, "--no-quarto")
     assert (status, err) == (0, [])
+    assert "  could not record the render in render.json (No space left on device); the next build renders again" in out.splitlines()
     assert files(project / "_output")["index.html"] == b"new report"
     assert leftovers(project) == []
 
 
 # A read-only output folder -------------------------------------------------------------------
+
+
+# Only the checkout's own folder needs to be writable: _output/ is replaced by a rename, whatever the
+# permissions of the files in it.
+
+
+def test_a_read_only_checkout_stops_at_the_lock_with_the_folder_named(project, capsys, failing):
+    before = sources_state(project)
+    restore = failing(Path.mkdir, lambda path: path.name == ".build-cache", OSError(errno.EROFS, os.strerror(errno.EROFS)))
+    status, err = run_build(project, capsys, "--no-quarto")
+    assert (status, err) == (1, [f"build stopped: {project / '.build-cache'}: Read-only file system", UNTOUCHED])
+    restore()
+    assert_clean_and_next_build_runs(project, before, capsys)
 
 
 def test_a_read_only_checkout_names_the_staging_folder(project, capsys, failing):
@@ -320,21 +336,47 @@ def test_ctrl_c_while_rendering_leaves_the_previous_report_and_no_staging_folder
 def test_ctrl_c_while_executing_starts_no_further_notebook(project, capsys, monkeypatch):
     for number in (2, 3, 4, 5):
         shutil.copy(project / NOTEBOOK, project / "analysis" / f"0{number}-demo.ipynb")
-    before = sources_state(project)
     started: list[str] = []
 
     def execute(path, fingerprint):
         started.append(path.name)
         if path.name == "01-demo.ipynb":
-            raise KeyboardInterrupt
-        time.sleep(0.05)  # a notebook takes a while
+            time.sleep(0.05)  # the build is waiting for the first two notebooks
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C: Python raises KeyboardInterrupt in the main thread
+        time.sleep(0.2)  # a notebook takes a while
         return notebooks.nbformat.read(path, as_version=4)
     monkeypatch.setattr(pipeline, "execute_notebook", execute)
     status, err = run_build(project, capsys, "--no-quarto", "--force")
-    assert status == 130 and err[0].startswith("build interrupted:")
-    # Two notebooks run at a time: the first and the one beside it; none of the three queued may start.
-    assert "01-demo.ipynb" in started and len(started) <= 2, started
-    assert sources_state(project) == before and leftovers(project) == []
+    assert (status, len(err)) == (130, 1) and err[0].startswith("build interrupted: the previous report in _output/ is untouched;")
+    # Two notebooks run at a time; the two running finish, none of the three queued may start.
+    assert set(started) <= {"01-demo.ipynb", "02-demo.ipynb"}, started
+    assert files(project / "_output") == PREVIOUS and leftovers(project) == []
+    for number in (2, 3, 4, 5):  # copies publish the same tables: the next build runs on the fixture alone
+        (project / "analysis" / f"0{number}-demo.ipynb").unlink()
+    monkeypatch.setattr(pipeline, "execute_notebook", lambda path, fingerprint: notebooks.nbformat.read(path, as_version=4))
+    assert_clean_and_next_build_runs(project, sources_state(project), capsys)
+
+
+def test_a_failing_notebook_is_named_and_starts_no_further_notebook(project, capsys, monkeypatch):
+    for number in (2, 3, 4, 5):
+        shutil.copy(project / NOTEBOOK, project / "analysis" / f"0{number}-demo.ipynb")
+    before = sources_state(project)
+    started: list[str] = []
+
+    def execute(path, fingerprint):
+        started.append(path.name)
+        time.sleep(0.05 if path.name == "01-demo.ipynb" else 0.3)
+        if path.name == "01-demo.ipynb":
+            raise notebooks.NotebookFailed("01-demo.ipynb: cell 4 (tbl-demo): RuntimeError: deliberate")
+        return notebooks.nbformat.read(path, as_version=4)
+    monkeypatch.setattr(pipeline, "execute_notebook", execute)
+    status, err = run_build(project, capsys, "--no-quarto", "--force")
+    assert (status, err) == (1, ["build stopped: notebook failed: 01-demo.ipynb: cell 4 (tbl-demo): RuntimeError: deliberate", UNTOUCHED])
+    # The worker freed by the failure starts none of the queued notebooks (the report of the failure would wait for it).
+    assert set(started) <= {"01-demo.ipynb", "02-demo.ipynb"}, started
+    after = sources_state(project)
+    assert {k: v for k, v in after.items() if k != "02-demo.ipynb"} == {k: v for k, v in before.items() if k != "02-demo.ipynb"}  # 02 ran to its end
+    assert leftovers(project) == []
 
 
 # Render failures --------------------------------------------------------------------------------

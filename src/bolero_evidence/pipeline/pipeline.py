@@ -159,7 +159,7 @@ def plan(project: Project, table_names: list[str], *, force: bool = False,
 
 
 def _execute(todo: dict[Path, tuple[str, str]], progress: Callable[[str], None], workers: int = 2) -> list[NotebookRun]:
-    stop = threading.Event()  # set on Ctrl-C or a failed notebook: no further notebook starts
+    stop = threading.Event()  # set when a notebook fails: no further notebook starts
 
     def one(item: tuple[Path, tuple[str, str]]) -> NotebookRun | None:
         path, (reason, fingerprint) = item
@@ -176,15 +176,10 @@ def _execute(todo: dict[Path, tuple[str, str]], progress: Callable[[str], None],
         progress(f"  executed {path.name} in {seconds:.1f} s")
         return NotebookRun(path.name, True, reason, seconds)
 
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    try:
+    # On Ctrl-C (raised in this thread) map cancels the queued notebooks; the running ones finish (their kernels
+    # got the Ctrl-C too). A notebook that fails sets ``stop`` first, so its worker does not start the next one.
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return [run for run in pool.map(one, todo.items()) if run is not None]
-    except BaseException:
-        stop.set()  # Ctrl-C reaches this thread, not the workers
-        raise
-    finally:
-        # The queued notebooks are not started; the running ones finish (their kernels got the Ctrl-C too).
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
@@ -327,8 +322,12 @@ def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_qua
     DataValidationError
         The data are invalid; nothing was written.
     BuildError
-        A notebook failed (named with its cell) or rendering failed; the
-        previous report is untouched.
+        A notebook failed (named with its cell) or rendering failed (named
+        with the renderer and its first error line); the previous report is
+        untouched.
+    OSError
+        A full or read-only disk, naming the file; nothing is left half
+        written (``tests/pipeline/test_faults.py``).
     """
     project = Project(Path(root).resolve())
     with build_lock(project, progress):
