@@ -48,8 +48,8 @@ def _build(args: argparse.Namespace) -> int:
         return 130
     except OSError as error:
         # A read-only or full disk: one line naming the file, not a traceback.
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"build stopped: {error.strerror or error}{where}.\nThe previous report in _output/ is untouched.", file=sys.stderr)
+        where = f"{error.filename}{f' -> {error.filename2}' if error.filename2 else ''}: " if error.filename else ""
+        print(f"build stopped: {where}{error.strerror or error}\nThe previous report in _output/ is untouched.", file=sys.stderr)
         return 1
     executed = sum(r.executed for r in result.notebooks)
     print(f"done in {result.seconds:.1f} s: {executed} of {len(result.notebooks)} notebooks executed; "

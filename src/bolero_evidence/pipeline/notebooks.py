@@ -23,13 +23,14 @@ import ast
 import hashlib
 import json
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 __all__ = ["NotebookError", "NotebookFailed", "Inputs", "declared_inputs", "inputs_fingerprint", "saved_fingerprint",
-           "execute_notebook", "save_notebook", "package_fingerprint", "sha256_of", "FINGERPRINT_KEY"]
+           "execute_notebook", "save_notebook", "write_whole", "package_fingerprint", "sha256_of", "FINGERPRINT_KEY"]
 
 KERNEL_TIMEOUT_SECONDS = 600
 FINGERPRINT_KEY = "bolero-evidence"
@@ -211,7 +212,27 @@ def save_notebook(path: Path, notebook: nbformat.NotebookNode) -> bool:
     text = nbformat.writes(notebook) + "\n"
     if path.read_text(encoding="utf-8") == text:
         return False
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_whole(path, text)
     return True
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: through a temporary file beside it, removed if the write fails.
+
+    Raises
+    ------
+    OSError
+        Naming ``path`` (not the temporary file), e.g. a full disk.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException as error:
+        # A full disk leaves half a file; Ctrl-C may land here too. Neither may leave it behind, and a
+        # failing removal must not hide the first error (the next build removes what is left).
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename == str(tmp):
+            error.filename = str(path)
+        raise

@@ -23,16 +23,18 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data.errors import DataValidationError
+from ..data.errors import DataValidationError, Problem
 from ..paths import Project
 from ..published import PublishedTableError, collect_tables
 from ..register import RegisterError, collect_register, register_csv
@@ -47,6 +49,7 @@ from .notebooks import (
     save_notebook,
     saved_fingerprint,
     sha256_of,
+    write_whole,
 )
 
 __all__ = ["BuildError", "BuildResult", "NotebookRun", "build", "plan", "FORMATS"]
@@ -97,8 +100,11 @@ def _validate(project: Project, seeds: Path | None, progress: Callable[[str], No
     from ..data.loader import load_tables
     from ..data.provenance import check_provenance
 
-    tables = load_tables(project.data)  # raises DataValidationError
     seeds = seeds or project.seeds
+    if not seeds.is_dir():
+        raise DataValidationError([Problem(seeds, None, None, "no such folder", "the folder of the source documents "
+                                           "(set $BOLERO_SEEDS_DIR or --seeds-dir to the folder that holds them)")])
+    tables = load_tables(project.data)  # raises DataValidationError
     problems = check_provenance(tables, project.data, seeds)
     if problems:
         raise DataValidationError(problems)
@@ -153,26 +159,34 @@ def plan(project: Project, table_names: list[str], *, force: bool = False,
 
 
 def _execute(todo: dict[Path, tuple[str, str]], progress: Callable[[str], None], workers: int = 2) -> list[NotebookRun]:
-    def one(item: tuple[Path, tuple[str, str]]) -> NotebookRun:
+    stop = threading.Event()  # set when a notebook fails: no further notebook starts
+
+    def one(item: tuple[Path, tuple[str, str]]) -> NotebookRun | None:
         path, (reason, fingerprint) = item
+        if stop.is_set():
+            return None
         progress(f"  executing {path.name} ({reason})")
         started = time.perf_counter()
-        save_notebook(path, execute_notebook(path, fingerprint))
+        try:
+            save_notebook(path, execute_notebook(path, fingerprint))
+        except BaseException:
+            stop.set()
+            raise
         seconds = time.perf_counter() - started
         progress(f"  executed {path.name} in {seconds:.1f} s")
         return NotebookRun(path.name, True, reason, seconds)
 
+    # On Ctrl-C (raised in this thread) map cancels the queued notebooks; the running ones finish (their kernels
+    # got the Ctrl-C too). A notebook that fails sets ``stop`` first, so its worker does not start the next one.
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(one, todo.items()))
+        return [run for run in pool.map(one, todo.items()) if run is not None]
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_whole(path, text)
     return True
 
 
@@ -221,11 +235,41 @@ def _render(project: Project, staging: Path, quarto: str | None, progress: Calla
         completed = subprocess.run([quarto, "render", "--output-dir", str(staging)], cwd=project.root,
                                    capture_output=True, text=True)
         if completed.returncode != 0:
-            raise BuildError(f"render: quarto render failed:\n{completed.stderr[-4000:]}")
+            raise _render_failure(project, f"Quarto {_version([quarto, '--version'])}",
+                                  completed.stderr or completed.stdout or f"quarto render exited with status {completed.returncode}")
         return "quarto", []
-    from .render import render_with_pandoc
+    from .render import RenderError, render_with_pandoc
 
-    return "pandoc", render_with_pandoc(project, staging, progress=progress)
+    try:
+        return "pandoc", render_with_pandoc(project, staging, progress=progress)
+    except RenderError as error:
+        raise _render_failure(project, "pandoc fallback", str(error)) from None
+
+
+_ERROR_LINE = re.compile(r"\berror\b", re.IGNORECASE)
+
+
+def _render_failure(project: Project, renderer: str, message: str) -> BuildError:
+    """One line naming the renderer and its first error line; a longer message is kept in ``.build-cache/render-error.log``.
+
+    A renderer's log (Quarto's progress and stack trace, a Typst diagnostic
+    with its source excerpt) buries the error; the user needs the line that
+    says what is wrong, and the rest only to dig further.
+    """
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return BuildError(f"render ({renderer}): {lines[0] if lines else 'failed without a message'}")
+    head, rest = lines[0], lines[1:]
+    if head.endswith(":"):  # "index.qmd: Typst failed compiling the PDF:" then the diagnostic
+        first = f"{head} {next((line for line in rest if _ERROR_LINE.search(line)), rest[0])}"
+    else:  # a log: its first line that says error, else its last line
+        first = next((line for line in lines if _ERROR_LINE.search(line)), lines[-1])
+    log = project.cache / "render-error.log"
+    try:
+        log.write_text(message, encoding="utf-8")
+    except OSError:  # the log is a help; failing to write it must not hide the render error
+        return BuildError(f"render ({renderer}): {first}")
+    return BuildError(f"render ({renderer}): {first} (full message in {log.relative_to(project.root)})")
 
 
 def _version(command: list[str]) -> str:
@@ -242,9 +286,17 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+    try:
+        staging.rename(target)
+    except BaseException:
+        # The new report cannot take its place (or Ctrl-C landed between the renames): the old one goes back.
+        # If even that fails, the next build's start puts it back (build_lock); the first error is the one shown.
+        if old.exists() and not target.exists():
+            with suppress(OSError):
+                old.rename(target)
+        raise
+    # The new report is in place: what cannot be removed of the old one goes at the next build's start.
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_quarto: bool | None = None,
@@ -270,8 +322,12 @@ def build(root: Path, *, seeds: Path | None = None, force: bool = False, use_qua
     DataValidationError
         The data are invalid; nothing was written.
     BuildError
-        A notebook failed (named with its cell) or rendering failed; the
-        previous report is untouched.
+        A notebook failed (named with its cell) or rendering failed (named
+        with the renderer and its first error line); the previous report is
+        untouched.
+    OSError
+        A full or read-only disk, naming the file; nothing is left half
+        written (``tests/pipeline/test_faults.py``).
     """
     project = Project(Path(root).resolve())
     with build_lock(project, progress):
@@ -304,8 +360,15 @@ def build_lock(project: Project, progress: Callable[[str], None]):
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
-        for stale in (project.root / f"{project.output.name}.staging", project.root / f"{project.output.name}.old"):
-            if stale.exists():
+        old = project.root / f"{project.output.name}.old"
+        if old.is_dir() and not old.is_symlink() and not project.output.exists() and not project.output.is_symlink():
+            # Killed between the two renames of the swap: the previous report is put back, not deleted.
+            progress(f"  restoring {project.output.name}/ from {old.name}/ left by an interrupted build")
+            old.rename(project.output)
+        for stale in (project.root / f"{project.output.name}.staging", old):
+            if stale.is_symlink():
+                stale.unlink()  # the link only, never what it points to
+            elif stale.exists():
                 progress(f"  removing {stale.name}/ left by an interrupted build")
                 shutil.rmtree(stale)
         for stale in [*project.analysis.glob(".*.tmp"), *project.generated.glob(".*.tmp")]:
@@ -313,13 +376,25 @@ def build_lock(project: Project, progress: Callable[[str], None]):
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            # Clearing the pid is a courtesy (the kernel releases the lock when the file closes): its failure
+            # must not replace the build's own error.
+            with suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
 
 
 def _build(project: Project, *, seeds: Path | None, force: bool, use_quarto: bool | None,
            progress: Callable[[str], None]) -> BuildResult:
     started = time.perf_counter()
+    output = project.output
+    if output.is_symlink():
+        # The build replaces _output/ as a whole and deletes the old one: through a link that would delete or swap
+        # a folder outside the checkout; replacing the link would silently stop updating the folder it points to.
+        raise BuildError(f"{output.name} is a symbolic link (to {os.readlink(output)}): the build replaces {output.name}/ as a whole "
+                         f"and never writes or deletes through a link; remove the link (its target is left as it is) "
+                         f"and link to {output.name}/ from where the report is wanted")
+    if output.exists() and not output.is_dir():
+        raise BuildError(f"{output} is a file, not a folder: the build writes the report into {output.name}/; move the file away")
     quarto = shutil.which("quarto") if use_quarto is not False else None
     if use_quarto and not quarto:
         raise BuildError("render: Quarto was asked for but quarto is not on the PATH")
@@ -356,18 +431,30 @@ def _build(project: Project, *, seeds: Path | None, force: bool, use_quarto: boo
         progress(f"  sources unchanged since the last render; {project.output.name}/ kept")
         return BuildResult(outputs, renderer, runs, rendered=False, seconds=time.perf_counter() - started)
     staging = project.root / f"{project.output.name}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
     try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
         renderer, notes = _render(project, staging, quarto, progress)
         missing = [f"index.{fmt}" for fmt in FORMATS if not (staging / f"index.{fmt}").exists()]
         if missing:
             raise BuildError(f"render: {renderer} did not produce {', '.join(missing)}")
         _publish(project, staging)
-    except Exception:
-        shutil.rmtree(staging, ignore_errors=True)
+        _swap_into_place(staging, project.output)
+    except BaseException:  # Ctrl-C too: no half-written staging folder is left
+        _remove_after_failure(staging, progress)
         raise
-    _swap_into_place(staging, project.output)
-    _write_if_changed(key_file, json.dumps({"key": render_key, "renderer": renderer}))
+    try:
+        _write_if_changed(key_file, json.dumps({"key": render_key, "renderer": renderer}))
+    except OSError as error:  # the report is in place; without the key the next build only renders again
+        progress(f"  could not record the render in {key_file.name} ({error.strerror}); the next build renders again")
     return BuildResult(outputs, renderer, runs, notes=notes, seconds=time.perf_counter() - started)
+
+
+def _remove_after_failure(staging: Path, progress: Callable[[str], None]) -> None:
+    """Remove the staging folder of a failed render; a failure here is a note, never in place of the render's error."""
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+    except OSError as error:
+        progress(f"  could not remove {staging.name}/ ({error.strerror}); the next build removes it")
