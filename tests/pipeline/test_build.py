@@ -21,7 +21,7 @@ from bolero_evidence.pipeline.epoch import data_epoch
 from bolero_evidence.pipeline.pipeline import FORMATS, BuildError, build
 from bolero_evidence.register import read_register
 from tests.conftest import ROOT, copy_project, edit_cell, find_line
-from tests.pipeline.rendered_text import stranded_captions
+from tests.pipeline.rendered_text import pdf_pages, stranded_captions
 
 pytestmark = pytest.mark.slow
 ARTICLE = (ROOT / "index.qmd").read_text(encoding="utf-8")
@@ -77,10 +77,8 @@ def test_a_fresh_copy_executes_no_notebook_because_the_saved_ones_are_current(bu
 
 
 def test_pdf_text_contains_the_key_figures_from_the_register(built):
-    from pypdf import PdfReader
-
     project, result, _ = built
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(result.outputs["pdf"]).pages))
+    text = re.sub(r"\s+", " ", " ".join(pdf_pages(result.outputs["pdf"])))
     register = read_register(project / "report" / "generated" / "register.csv")
     key = register[register["id"].isin(KEY_FIGURES)]
     assert len(key) == len(KEY_FIGURES)
