@@ -120,3 +120,46 @@ def pristine_copy(tmp_path_factory):
     target = tmp_path_factory.mktemp("pristine") / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+
+# Files by cost, costliest first (``--durations`` of a full run, issue 14): the whole-project Quarto build,
+# then the files that take tens of seconds. The rest keep pytest's order.
+COSTLIEST_FILES = [
+    "tests/pipeline/test_quarto_build.py",
+    "tests/pipeline/test_build.py",
+    "analysis/03-response.ipynb",
+    "tests/derived/test_response.py",
+    "analysis/09-esmo-mcbs.ipynb",
+    "tests/pipeline/test_parity.py",
+    "analysis/04-safety.ipynb",
+    "analysis/08-survival-quality-of-life.ipynb",
+    "analysis/07-summary-of-findings.ipynb",
+    "analysis/06-cross-trial.ipynb",
+    "analysis/01-data-provenance.ipynb",
+    "tests/mcbs/test_bolero2.py",
+    "tests/derived/test_figures.py",
+    "tests/pipeline/test_injection.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the costliest files first, the Quarto build before all: started first, it overlaps every other test.
+
+    With ``--dist loadfile --no-loadscope-reorder`` (pyproject.toml) xdist
+    hands out whole files in this order; its default order (files with the
+    most tests first) started the Quarto build last, and the run then waited
+    for it alone. xdist gives the first worker two files at the start, so
+    the second file is a quick one (the first of pytest's order): it waits
+    behind the Quarto build while the other worker takes the costly files.
+    """
+    def file_of(item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    rank = {name: position for position, name in enumerate(COSTLIEST_FILES)}
+    costly = sorted((item for item in items if file_of(item) in rank), key=lambda item: rank[file_of(item)])
+    rest = [item for item in items if file_of(item) not in rank]
+    quick_file = file_of(rest[0]) if rest else None
+    quick = [item for item in rest if file_of(item) == quick_file]
+    lead = [item for item in costly if file_of(item) == COSTLIEST_FILES[0]]
+    items[:] = lead + quick + [i for i in costly if i not in lead] + [i for i in rest if file_of(i) != quick_file]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -27,9 +29,23 @@ def docx_text(path: Path) -> str:
     return clean(html.unescape(" ".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs)))
 
 
+def pdf_pages(path: Path) -> tuple[str, ...]:
+    """The text of each page of a PDF as pypdf extracts it.
+
+    Extracting the whole report takes seconds and several tests read the same
+    file: the pages are kept per content (a rewritten file is read again).
+    """
+    return _pages_of(hashlib.sha256(Path(path).read_bytes()).hexdigest(), str(path))
+
+
+@lru_cache(maxsize=16)
+def _pages_of(sha256: str, path: str) -> tuple[str, ...]:
+    return tuple(page.extract_text() for page in PdfReader(path).pages)
+
+
 def pdf_text(path: Path) -> str:
     """The text of a PDF as pypdf extracts it, hyphens joined as by :func:`joined_hyphens`."""
-    return joined_hyphens(clean(" ".join(page.extract_text() for page in PdfReader(path).pages)))
+    return joined_hyphens(clean(" ".join(pdf_pages(path))))
 
 
 def joined_hyphens(text: str) -> str:
@@ -51,11 +67,9 @@ def stranded_captions(path: Path, *, lines_after: int = 4) -> list[tuple[int, st
     PDF with five such captions (found, each seen on the page images) and the
     same PDF with captions kept with their tables (none found).
     """
-    from pypdf import PdfReader
-
     found = []
-    for number, page in enumerate(PdfReader(path).pages, start=1):
-        lines = [line for line in page.extract_text().splitlines() if line.strip() and not re.fullmatch(r"\s*\d+\s*", line)]
+    for number, page in enumerate(pdf_pages(path), start=1):
+        lines = [line for line in page.splitlines() if line.strip() and not re.fullmatch(r"\s*\d+\s*", line)]
         for index, line in enumerate(lines):
             if re.match(r"\s*Table\s+\d+:", line) and len(lines) - index - 1 < lines_after:
                 found.append((number, line.strip()[:60]))
@@ -68,8 +82,8 @@ def body_pages(path: Path, *, first_appendix: str = "Appendix A: register of der
     The heading is told from its line in the table of contents by the dot
     leaders and page number that follow it there.
     """
-    for number, page in enumerate(PdfReader(path).pages, start=1):
-        for line in page.extract_text().splitlines():
+    for number, page in enumerate(pdf_pages(path), start=1):
+        for line in page.splitlines():
             line = clean(line)
             if line.endswith(first_appendix) and re.fullmatch(r"(\d+\s+)?" + re.escape(first_appendix), line):
                 return number - 1

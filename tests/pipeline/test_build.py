@@ -1,25 +1,27 @@
-"""The whole build in a temporary copy of the project, through both renderers.
+"""The whole build in a temporary copy of the project, with the fallback renderer.
 
 The fallback (pandoc + Typst) build runs first; then a data change, a failing
-notebook and a data error are tried on the same copy. The Quarto build runs
-on a copy of its own and, under CI, fails rather than skips when Quarto is
-missing.
+notebook and a data error are tried on the same copy. The Quarto build is in
+``test_quarto_build.py``, a file of its own, so that the test run can start
+it first and run this file on the other worker meanwhile.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+import zipfile
 
 import nbformat
 import pytest
 
 from bolero_evidence.data.errors import DataValidationError
+from bolero_evidence.pipeline.epoch import data_epoch
 from bolero_evidence.pipeline.pipeline import FORMATS, BuildError, build
 from bolero_evidence.register import read_register
 from tests.conftest import ROOT, copy_project, edit_cell, find_line
-from tests.pipeline.rendered_text import body_pages, stranded_captions
-from tests.pipeline.test_parity import assert_captions_in_docx_and_pdf, differences, fallback_render, structure
+from tests.pipeline.rendered_text import body_pages, pdf_pages, stranded_captions
 
 pytestmark = pytest.mark.slow
 ARTICLE = (ROOT / "index.qmd").read_text(encoding="utf-8")
@@ -40,7 +42,7 @@ def built(tmp_path_factory, seeds):
     return project, result, lines
 
 
-def _check_report(project, result):
+def check_report(project, result):
     assert set(result.outputs) == set(FORMATS)
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert SECTION_IDS and EMBEDDED_LABELS
@@ -68,7 +70,7 @@ def _check_report(project, result):
 def test_fallback_build_produces_html_pdf_and_docx_with_every_anchor(built):
     project, result, _ = built
     assert result.renderer == "pandoc" and result.rendered
-    _check_report(project, result)
+    check_report(project, result)
 
 
 def test_build_reports_progress_for_every_step(built):
@@ -83,10 +85,8 @@ def test_a_fresh_copy_executes_no_notebook_because_the_saved_ones_are_current(bu
 
 
 def test_pdf_text_contains_the_key_figures_from_the_register(built):
-    from pypdf import PdfReader
-
     project, result, _ = built
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(result.outputs["pdf"]).pages))
+    text = re.sub(r"\s+", " ", " ".join(pdf_pages(result.outputs["pdf"])))
     register = read_register(project / "report" / "generated" / "register.csv")
     key = register[register["id"].isin(KEY_FIGURES)]
     assert len(key) == len(KEY_FIGURES)
@@ -106,11 +106,32 @@ def test_the_html_shows_no_internal_names(built):
     assert found == [], "internal names in the HTML:\n" + "\n".join(f"  {name!r}: …{context}…" for name, context in found[:40])
 
 
+def test_the_pdf_and_docx_are_dated_by_the_last_change_to_the_data(built):
+    # SOURCE_DATE_EPOCH: the copy has no git, so its data date is the newest data file's time (copied with it).
+    from pypdf import PdfReader
+
+    project, result, lines = built
+    epoch = data_epoch(project)
+    assert epoch is not None and f"  SOURCE_DATE_EPOCH={epoch}: the last change to data/" in lines
+    assert PdfReader(result.outputs["pdf"]).metadata.creation_date == dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    core = zipfile.ZipFile(result.outputs["docx"]).read("docProps/core.xml").decode()
+    assert dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") in core
+
+
 def test_second_build_without_changes_executes_and_renders_nothing(built, seeds):
     project, _, _ = built
+    sources = _tracked(project)
     result = build(project, seeds=seeds, use_quarto=False, progress=lambda line: None)
     assert [r.notebook for r in result.notebooks if r.executed] == []
     assert result.rendered is False
+    # Nothing the checkout tracks was rewritten (notebooks, report/generated/): a build that changed nothing leaves git clean.
+    assert _tracked(project) == sources
+
+
+def _tracked(project):
+    """What git would track in the copy (the ignored output and cache folders left out), with the bytes of each file."""
+    return {p: p.read_bytes() for p in sorted(project.rglob("*"))
+            if p.is_file() and not p.relative_to(project).parts[0].startswith(("_output", "."))}
 
 
 def test_one_data_value_change_re_executes_exactly_the_notebooks_that_read_it(built, seeds):
@@ -153,26 +174,3 @@ def test_failing_notebook_is_named_with_its_cell_and_the_report_is_untouched(bui
         assert result.outputs["html"].read_bytes() == before
     finally:
         path.write_bytes(original)
-
-
-@pytest.mark.quarto
-def test_quarto_build_renders_the_article_in_three_formats_and_the_notebook_pages(quarto_build):
-    project, result = quarto_build
-    assert result.renderer == "quarto"
-    _check_report(project, result)
-    pages = sorted(p.name for p in (project / "_output" / "analysis").glob("*-preview.html"))
-    assert pages == sorted(f"{p.stem}-preview.html" for p in (project / "analysis").glob("[0-9][0-9]-*.ipynb"))
-    for page in pages:
-        assert "?@" not in (project / "_output" / "analysis" / page).read_text(encoding="utf-8"), f"unresolved cross-reference in {page}"
-
-
-@pytest.mark.quarto
-def test_full_project_renders_alike(quarto_build, tmp_path):
-    # Parity (tests/pipeline/test_parity.py) on the whole project, against the Quarto build above: one
-    # Quarto render per test run, in this file so that xdist keeps both on one worker.
-    project, result = quarto_build
-    fallback_out = fallback_render(project, tmp_path / "fallback")
-    assert differences(result.outputs["html"], fallback_out / "index.html") == {}
-    found = structure(fallback_out / "index.html")
-    assert len(found["captions"]) > 30
-    assert_captions_in_docx_and_pdf(fallback_out, found["captions"])

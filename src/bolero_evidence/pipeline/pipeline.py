@@ -15,7 +15,10 @@ Steps, each reported as it runs:
    fallback, into a staging folder, publish the register and the discrepancy
    table beside the HTML (CSV, JSON, Frictionless descriptor), and replace
    ``_output/`` only once the HTML, PDF and DOCX all exist. A failed render
-   leaves the previous report untouched.
+   leaves the previous report untouched. Both renderers get
+   ``SOURCE_DATE_EPOCH`` (the time of the last change to ``data/`` unless the
+   user set it; see :mod:`.epoch`), so a PDF and DOCX rebuilt from the same
+   commit are byte-identical.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from ..data.errors import DataValidationError, Problem
 from ..paths import Project
 from ..published import PublishedTableError, collect_tables
 from ..register import RegisterError, collect_register, register_csv
+from .epoch import ENVIRONMENT_VARIABLE, EpochError, source_date_epoch
 from .notebooks import (
     Inputs,
     NotebookError,
@@ -222,18 +226,21 @@ def _publish(project: Project, staging: Path) -> None:
     publish_tables(project.root, staging, {name: (tables[name], schema, title) for name, (schema, title) in PUBLISHED_TABLES.items()})
 
 
-def _render_fingerprint(project: Project, renderer: str) -> str:
+def _render_fingerprint(project: Project, renderer: str, epoch: int | None) -> str:
     sources = [project.root / "_quarto.yml", project.article, *project.notebooks()]
     sources += sorted(p for p in project.report.rglob("*") if p.is_file())
-    return sha256_of(renderer.encode(), package_fingerprint().encode(),
+    return sha256_of(renderer.encode(), package_fingerprint().encode(), str(epoch).encode(),
                      *(str(p.relative_to(project.root)).encode() + p.read_bytes() for p in sources))
 
 
-def _render(project: Project, staging: Path, quarto: str | None, progress: Callable[[str], None]) -> tuple[str, list[str]]:
+def _render(project: Project, staging: Path, quarto: str | None, epoch: int | None,
+            progress: Callable[[str], None]) -> tuple[str, list[str]]:
     if quarto:
         progress(f"  quarto render (Quarto {_version([quarto, '--version'])}): HTML, PDF (Typst), DOCX and the notebook pages")
+        # Quarto's Typst and pandoc read the creation time from the environment.
+        env = {**os.environ, **({ENVIRONMENT_VARIABLE: str(epoch)} if epoch is not None else {})}
         completed = subprocess.run([quarto, "render", "--output-dir", str(staging)], cwd=project.root,
-                                   capture_output=True, text=True)
+                                   capture_output=True, text=True, env=env)
         if completed.returncode != 0:
             raise _render_failure(project, f"Quarto {_version([quarto, '--version'])}",
                                   completed.stderr or completed.stdout or f"quarto render exited with status {completed.returncode}")
@@ -241,7 +248,7 @@ def _render(project: Project, staging: Path, quarto: str | None, progress: Calla
     from .render import RenderError, render_with_pandoc
 
     try:
-        return "pandoc", render_with_pandoc(project, staging, progress=progress)
+        return "pandoc", render_with_pandoc(project, staging, progress=progress, source_date_epoch=epoch)
     except RenderError as error:
         raise _render_failure(project, "pandoc fallback", str(error)) from None
 
@@ -421,7 +428,12 @@ def _build(project: Project, *, seeds: Path | None, force: bool, use_quarto: boo
     progress("[4/4] render")
     renderer = "quarto" if quarto else "pandoc"
     outputs = {fmt: project.output / f"index.{fmt}" for fmt in FORMATS}
-    render_key = _render_fingerprint(project, renderer)
+    try:
+        epoch, origin = source_date_epoch(project.root)
+    except EpochError as error:
+        raise BuildError(f"render: {error}") from None
+    progress(f"  {ENVIRONMENT_VARIABLE}={epoch if epoch is not None else '(unset)'}: {origin}")
+    render_key = _render_fingerprint(project, renderer, epoch)
     key_file = project.cache / "render.json"
     try:
         previous = json.loads(key_file.read_text(encoding="utf-8"))
@@ -435,7 +447,7 @@ def _build(project: Project, *, seeds: Path | None, force: bool, use_quarto: boo
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir()
-        renderer, notes = _render(project, staging, quarto, progress)
+        renderer, notes = _render(project, staging, quarto, epoch, progress)
         missing = [f"index.{fmt}" for fmt in FORMATS if not (staging / f"index.{fmt}").exists()]
         if missing:
             raise BuildError(f"render: {renderer} did not produce {', '.join(missing)}")

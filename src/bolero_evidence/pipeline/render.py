@@ -22,6 +22,8 @@ import pypandoc
 import typst
 
 from ..paths import Project
+from .epoch import ENVIRONMENT_VARIABLE, EpochError
+from .epoch import source_date_epoch as epoch_of
 from .pipeline import BuildError
 
 __all__ = ["QUARTO_WOULD_ADD", "RenderError", "render_with_pandoc"]
@@ -42,7 +44,8 @@ class RenderError(BuildError):
     """The fallback could not render the article; the message names the file and the problem."""
 
 
-def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str], None] = print) -> list[str]:
+def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str], None] = print, *,
+                       source_date_epoch: int | None = None) -> list[str]:
     """Render ``project``'s article to ``index.html``, ``index.pdf`` and ``index.docx`` in ``staging``.
 
     Parameters
@@ -53,6 +56,11 @@ def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str]
         Folder the three files are written to (created if needed).
     progress : callable, optional
         Receives one line per step.
+    source_date_epoch : int, optional
+        Creation time (UNIX seconds) written into the PDF (by Typst) and the
+        DOCX (by pandoc), so that two renders of the same sources are
+        byte-identical (see :mod:`.epoch`). None: ``$SOURCE_DATE_EPOCH`` if
+        set, else the clock.
 
     Returns
     -------
@@ -69,6 +77,14 @@ def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str]
     staging.mkdir(parents=True, exist_ok=True)
     fallback = project.report / "fallback"
     pandoc = pypandoc.get_pandoc_path()
+    if source_date_epoch is None and os.environ.get(ENVIRONMENT_VARIABLE, "").strip():
+        try:
+            source_date_epoch, _ = epoch_of(project.root)
+        except EpochError as error:
+            raise RenderError(str(error)) from None
+    env = dict(os.environ)
+    if source_date_epoch is not None:
+        env[ENVIRONMENT_VARIABLE] = str(int(source_date_epoch))
     with tempfile.TemporaryDirectory(prefix="bolero-render-") as work:
         # The three formats in parallel: each pandoc reads the notebooks itself.
         runs = []
@@ -77,13 +93,13 @@ def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str]
             # From the project root, as Quarto runs: paths in the article are relative to it.
             args = [pandoc, "--defaults", str(fallback / defaults), project.article.name, "--output", str(target)]
             runs.append((name, subprocess.Popen(args, cwd=project.article.parent, stdout=subprocess.PIPE,
-                                                stderr=subprocess.PIPE, text=True)))
+                                                stderr=subprocess.PIPE, text=True, env=env)))
         for name, run in runs:
             _, stderr = run.communicate()
             if run.returncode != 0:
                 raise RenderError(_pandoc_failure(stderr, project.article, name, run.returncode))
             progress(f"  pandoc {pypandoc.get_pandoc_version()}: wrote {name}")
-        _compile_pdf(Path(work) / "index.typ", staging / "index.pdf", project.article)
+        _compile_pdf(Path(work) / "index.typ", staging / "index.pdf", project.article, source_date_epoch)
         progress("  typst: wrote index.pdf")
     return list(QUARTO_WOULD_ADD)
 
@@ -95,12 +111,10 @@ def _pandoc_failure(stderr: str, article: Path, name: str, status: int) -> str:
     return f"{article}: pandoc failed writing {name} (exit {status}):\n{stderr.strip()}"
 
 
-def _compile_pdf(source: Path, pdf: Path, article: Path) -> None:
-    """Compile with Typst's embedded fonts only, so the PDF is the same on every machine."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+def _compile_pdf(source: Path, pdf: Path, article: Path, epoch: int | None) -> None:
+    """Compile with Typst's embedded fonts only and a fixed creation time, so the PDF is the same on every machine."""
     try:
-        typst.compile(str(source), output=str(pdf), root=str(source.parent), ignore_system_fonts=True,
-                      timestamp=int(epoch) if epoch else None)
+        typst.compile(str(source), output=str(pdf), root=str(source.parent), ignore_system_fonts=True, timestamp=epoch)
     except typst.TypstError as error:
         raise RenderError(f"{article}: Typst failed compiling the PDF:\n{error.diagnostic or error}") from error
     except RuntimeError as error:

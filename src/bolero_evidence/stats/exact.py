@@ -394,7 +394,9 @@ class _Tables:
             p1 = null * p2 if self.measure == "ratio" else p2 + null
             b1 = _binomial_pmf(self.n1, np.clip(p1, 0.0, 1.0), self.log_choose1)
             b2 = _binomial_pmf(self.n2, np.clip(p2, 0.0, 1.0), self.log_choose2)
-            return np.einsum("ki,ij,kj->k", b1, extreme, b2, optimize=True)
+            # sum_ij b1[k, i] extreme[i, j] b2[k, j], as one matrix product: einsum's path search
+            # cost more than the product itself for the single points of the maximisation below.
+            return np.sum((b1 @ extreme) * b2, axis=1)
 
         grid = np.linspace(low, high, _NUISANCE_GRID)
         values = probability(grid)
