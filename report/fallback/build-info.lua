@@ -111,8 +111,26 @@ function Span(span)
   return pandoc.Span(pandoc.Str(format(value, digits, span.attributes.abs == "true")), { class = "register-value", title = id })
 end
 
+-- With SOURCE_DATE_EPOCH set (the build sets it from the last change to data/), the PDF's creation
+-- date is that time, not the render's. The Typst some Quarto installations run does not read it from
+-- the environment, so under Quarto it is set as `document(date:)` in the header, before any content,
+-- where Typst allows a document set rule. (The fallback passes it to Typst itself.)
+local function typst_document_date()
+  local epoch = tonumber(os.getenv("SOURCE_DATE_EPOCH") or "")
+  if not epoch or not FORMAT:match("typst") then
+    return nil
+  end
+  local t = os.date("!*t", math.floor(epoch))
+  return string.format("#set document(date: datetime(year: %d, month: %d, day: %d, hour: %d, minute: %d, second: %d))",
+    t.year, t.month, t.day, t.hour, t.min, t.sec)
+end
+
 function Meta(meta)
   local v, c = version(), commit()
+  local document_date = typst_document_date()
+  if document_date and quarto and quarto.doc and quarto.doc.include_text then
+    quarto.doc.include_text("in-header", document_date)
+  end
   -- The article types no date; a document that does keep its own (the renderer's test fixtures).
   if meta.date == nil then
     meta.date = pandoc.MetaString(data_date())

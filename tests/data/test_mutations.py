@@ -205,7 +205,7 @@ MUTATIONS = [
     Mutation("qol-row-deleted", _delete_rows("quality_of_life", analysis="sensitivity", arm="all", statistic="threshold"),
              ("quality_of_life.csv, column 'trial, source_id, endpoint, analysis, arm, statistic': got 'trial=bolero2, source_id=mtor_review_2014, "
               "endpoint=ttd_qol_10pt, analysis=sensitivity, arm=all, statistic=threshold'; expected a row with this key: "
-              "a figure required by 08-survival-quality-of-life 09-esmo-mcbs",)),
+              "a figure required by 07-summary-of-findings 08-survival-quality-of-life 09-esmo-mcbs",)),
     Mutation("death-total-deleted", _delete_rows("exposure", measure="death", arm="all", statistic="n", source_id="oncology_news_2011", data_cut="interim"),
              ("exposure.csv, column 'measure, data_cut, source_id, arm, statistic': got 'measure=death, data_cut=interim, source_id=oncology_news_2011, "
               "arm=all, statistic=n'; expected a row with this key: a figure required by 01-data-provenance",)),
@@ -216,7 +216,7 @@ MUTATIONS = [
               "a figure required by 02-pfs-gains",)),
     Mutation("scored-hr-deleted-from-every-source", _delete_rows("pfs", data_cut="interim", assessment="central", arm="comparison", statistic="hr"),
              ("pfs.csv, column 'data_cut, assessment, arm, statistic': got 'data_cut=interim, assessment=central, arm=comparison, statistic=hr'; "
-              "expected a row with this key: a figure required by 09-esmo-mcbs",)),
+              "expected a row with this key: a figure required by 07-summary-of-findings 09-esmo-mcbs",)),
     Mutation("abstract-grade-3-4-deleted", _delete_rows("adverse_events", term="pneumonitis", grade="3-4", arm="everolimus",
                                                          locator="Abstract, Results (most common grade 3 or 4 adverse events)"),
              ("adverse_events.csv, column 'arm, term, grade, source_id, locator': got 'arm=everolimus, term=pneumonitis, grade=3-4, source_id=nejm_2011, "
@@ -224,7 +224,7 @@ MUTATIONS = [
               "a figure required by 07-summary-of-findings",)),
     Mutation("final-survival-claim-deleted", _delete_rows("finding", trial="bolero2", endpoint="overall_survival", data_cut="final"),
              ("finding.csv, column 'trial, endpoint, data_cut': got 'trial=bolero2, endpoint=overall_survival, data_cut=final'; "
-              "expected a row with this key (data cut and assessment as stated or inferred): a figure required by 09-esmo-mcbs",)),
+              "expected a row with this key (data cut and assessment as stated or inferred): a figure required by 07-summary-of-findings 09-esmo-mcbs",)),
     Mutation("empty-n-arm", _empty_n_arm,
              ("adverse_events.csv, row 8, column 'n_arm': got ''; expected a n_arm for term=rash, grade=any, arm=everolimus",)),
     Mutation("figure-of-the-same-quote", _figure_of_the_same_quote,

@@ -85,9 +85,16 @@ def _column(path: Path, column: str) -> set[str]:
 
 
 def known_ids(project: Path = ROOT) -> set[str]:
-    """Register ids and discrepancy ids: the citable ids the report shows."""
+    """Register ids, discrepancy ids and table and figure labels: the citable ids the report shows.
+
+    A table's or figure's label (``tbl-summary-of-findings``) follows its caption on purpose
+    (report/fallback/float-labels.lua); a section label (``sec-pfs``) is never shown, and is not here.
+    """
     generated = project / "report" / "generated"
-    return _column(generated / "register.csv", "id") | _column(generated / "discrepancies.csv", "id")
+    sources = [project / "index.qmd", *sorted((project / "analysis").glob("[0-9][0-9]-*.ipynb"))]
+    labels = {label for path in sources if path.exists()
+              for label in re.findall(r"(?:#\||\{#)\s*(?:label:\s*)?((?:tbl|fig)-[a-z0-9-]+)", path.read_text(encoding="utf-8"))}
+    return _column(generated / "register.csv", "id") | _column(generated / "discrepancies.csv", "id") | labels
 
 
 def source_ids(project: Path = ROOT) -> set[str]:

@@ -113,7 +113,7 @@ def template(tmp_path_factory):
     return root
 
 
-def fake_render(project, staging, quarto, progress):
+def fake_render(project, staging, quarto, epoch, progress):
     for name in PREVIOUS:
         (staging / name).write_bytes(b"new report")
     return "pandoc", []
@@ -201,7 +201,7 @@ def no_space() -> OSError:
 def test_a_full_disk_while_rendering_names_the_file_and_removes_the_staging_folder(project, capsys, monkeypatch):
     before = sources_state(project)
 
-    def render_half(project_, staging, quarto, progress):
+    def render_half(project_, staging, quarto, epoch, progress):
         (staging / "index.html").write_bytes(b"half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(staging / "index.pdf"))
     monkeypatch.setattr(pipeline, "_render", render_half)
@@ -322,7 +322,7 @@ def test_a_symlinked_output_folder_is_refused_and_its_target_left_alone(project,
 def test_ctrl_c_while_rendering_leaves_the_previous_report_and_no_staging_folder(project, capsys, monkeypatch):
     before = sources_state(project)
 
-    def interrupted(project_, staging, quarto, progress):
+    def interrupted(project_, staging, quarto, epoch, progress):
         (staging / "index.html").write_bytes(b"half")
         raise KeyboardInterrupt
     monkeypatch.setattr(pipeline, "_render", interrupted)
@@ -403,7 +403,7 @@ def test_a_multi_line_render_failure_is_shown_by_its_first_error_line(project, c
                   "261 │ #no-such-function()\n    │  ^^^^^^^^^^^^^^^^\n    │\n    = hint: if you meant to use subtraction, "
                   "try adding spaces around the minus signs: `no - such - function`\n\n")
 
-    def typst_fails(project_, staging, progress):
+    def typst_fails(project_, staging, progress, source_date_epoch=None):
         raise render.RenderError(f"{project_.article}: Typst failed compiling the PDF:\n{diagnostic}")
     monkeypatch.setattr(render, "render_with_pandoc", typst_fails)
     before = sources_state(project)
@@ -464,7 +464,7 @@ def test_an_unreadable_seed_is_named(project, capsys, tmp_path, failing):
 def test_a_failing_clean_up_does_not_mask_the_render_error(project, capsys, monkeypatch):
     before = sources_state(project)
 
-    def render_fails(project_, staging, quarto, progress):
+    def render_fails(project_, staging, quarto, epoch, progress):
         (staging / "index.html").write_bytes(b"half")
         raise pipeline.BuildError("render (pandoc fallback): index.qmd: the first error")
     monkeypatch.setattr(pipeline, "_render", render_fails)
@@ -490,7 +490,7 @@ def test_a_failing_clean_up_does_not_mask_the_render_error(project, capsys, monk
 
 
 def test_a_failing_lock_release_does_not_mask_the_render_error(project, capsys, monkeypatch):
-    def render_fails(project_, staging, quarto, progress):
+    def render_fails(project_, staging, quarto, epoch, progress):
         raise pipeline.BuildError("render (pandoc fallback): index.qmd: the first error")
     monkeypatch.setattr(pipeline, "_render", render_fails)
 
