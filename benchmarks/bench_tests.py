@@ -60,7 +60,8 @@ def run(name: str, extra: list[str]) -> dict:
             phases[phase_of(match.group(3))] += float(match.group(1))
     summaries = [line.strip("= ") for line in completed.stdout.splitlines() if SUMMARY.search(line)]
     outcome = summaries[-1] if summaries else "no pytest summary line (see stderr)"
-    return {"name": name, "seconds": seconds, "returncode": completed.returncode, "outcome": outcome,
+    failures = [line for line in completed.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    return {"name": name, "seconds": seconds, "returncode": completed.returncode, "outcome": outcome, "failures": failures,
             "load": (load_before, os.getloadavg()), "phases": dict(phases), "stderr": completed.stderr}
 
 
@@ -69,6 +70,8 @@ def report(result: dict) -> None:
     print(f"\n{result['name']}: {result['seconds']:.1f} s wall (load average {before[0]:.2f} before, {after[0]:.2f} after; "
           f"exit {result['returncode']})")
     print(f"  {result['outcome']}")
+    for line in result["failures"]:  # a timing of a failing run is no timing: say which test failed
+        print(f"  {line}")
     if result["name"] == "not-quarto":
         verdict = "under" if result["seconds"] < TARGET_SECONDS else "OVER"
         print(f"  target: {TARGET_SECONDS:.0f} s without the Quarto render: {verdict}")
