@@ -1,5 +1,5 @@
 --[[
-citation.lua: the article's "Citation" appendix, as Quarto adds it, from the
+citation.lua: the article's "Citation" appendix, as Quarto adds it to its HTML, from the
 `citation` metadata of index.qmd; and the authors and keywords in the form
 pandoc's templates print.
 
@@ -36,13 +36,36 @@ local function as_list(value)
   return (type(value) == "table" and value[1]) and value or (value and { value } or {})
 end
 
-function Meta(meta)
-  local names = pandoc.List(as_list(meta.author)):map(csl_name)
-  -- Pandoc's Typst template wants {name, affiliation}; its HTML and DOCX templates text.
-  meta.author = names:map(function(name)
-    return FORMAT:match("typst") and { name = display_name(name) } or display_name(name)
+-- Quarto adds the "Citation" appendix to its HTML only; in its PDF and DOCX this filter adds it
+-- (_quarto.yml runs it too), and leaves the authors and keywords to Quarto's own templates.
+local IN_QUARTO = quarto ~= nil
+
+-- Quarto hands a filter `author` as plain names and keeps the parsed ones in `authors`; a name
+-- given as `literal` (a group, as here) stays whole.
+local function quarto_names(meta)
+  return pandoc.List(as_list(meta.authors)):map(function(author)
+    local name = author.name or {}
+    return name.literal and { literal = stringify(name.literal) } or csl_name(author)
   end)
-  if FORMAT:match("typst") and meta.keywords then
+end
+
+local function blank(value)
+  return value == nil or value == ""
+end
+
+function Meta(meta)
+  local names = IN_QUARTO and quarto_names(meta) or pandoc.List(as_list(meta.author)):map(csl_name)
+  if IN_QUARTO then
+    if FORMAT:match("html") or not meta.citation then
+      return nil
+    end
+  else
+    -- Pandoc's Typst template wants {name, affiliation}; its HTML and DOCX templates text.
+    meta.author = names:map(function(name)
+      return FORMAT:match("typst") and { name = display_name(name) } or display_name(name)
+    end)
+  end
+  if not IN_QUARTO and FORMAT:match("typst") and meta.keywords then
     -- Pandoc's Typst template writes keywords as they come: they must be Typst strings.
     meta.keywords = pandoc.List(as_list(meta.keywords)):map(function(keyword)
       return pandoc.RawInline("typst", '"' .. stringify(keyword):gsub('[\\"]', "\\%0") .. '"')
@@ -53,10 +76,14 @@ function Meta(meta)
   end
   local item = { id = stringify(meta["citation-key"] or "citation"), type = "article-journal" }
   for key, value in pairs(meta.citation) do
-    item[key] = stringify(value)
+    -- Quarto turns the citation's dates into date objects; the document's date is used instead.
+    if not (IN_QUARTO and (key == "issued" or key == "available-date")) then
+      item[key] = stringify(value)
+    end
   end
-  item.title = item.title or stringify(meta.title or "")
-  item.issued = item.issued or (meta.date and stringify(meta.date))
+  -- Quarto may leave empty fields in its normalised `citation`; the document's own then apply.
+  item.title = blank(item.title) and stringify(meta.title or "") or item.title
+  item.issued = blank(item.issued) and (meta.date and stringify(meta.date)) or item.issued
   item.author = meta.citation.author and pandoc.List(as_list(meta.citation.author)):map(csl_name) or names
   meta["bolero-citation"] = item
   return meta

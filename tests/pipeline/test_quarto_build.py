@@ -10,6 +10,7 @@ Quarto fails these tests rather than skipping them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -60,3 +61,15 @@ def test_quarto_pdf_is_dated_by_the_last_change_to_the_data(quarto_build):
     # A date given to Typst as document(date:) is written without a time zone; build-info.lua gives it in UTC.
     created = PdfReader(result.outputs["pdf"]).metadata.creation_date
     assert created.replace(tzinfo=None) == dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
+
+
+def test_quarto_pdf_and_docx_say_how_to_cite_the_report(quarto_build):
+    # Quarto adds "Cite as" to its HTML only; citation.lua adds it to the PDF and the DOCX from the same metadata.
+    from tests.pipeline.rendered_text import docx_text, pdf_pages
+
+    project, result = quarto_build
+    for text in (" ".join(pdf_pages(result.outputs["pdf"])), docx_text(result.outputs["docx"])):
+        cite_as = re.sub(r"\s+", " ", text).split("please cite this work as:")
+        assert len(cite_as) == 2, "one Cite-as entry"
+        assert cite_as[1].strip().startswith("BOLERO-2 evidence project contributors. 2026. “BOLERO-2: derived figures")
+    assert "@report{bolero2-evidence," in re.sub(r"\s+", "", " ".join(pdf_pages(result.outputs["pdf"])))  # the BibTeX key set in index.qmd
