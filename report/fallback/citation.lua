@@ -100,7 +100,16 @@ function Pandoc(doc)
     nocite = { pandoc.Cite({}, { pandoc.Citation(item.id, "NormalCitation") }) },
     lang = doc.meta.lang or "en-US",
   })
-  local entry = pandoc.utils.citeproc(references).blocks
+  -- citeproc wraps the entry in a Div "refs"; renamed, so that it is not a second "refs" (Quarto's citeproc,
+  -- which runs after this filter, would put the report's reference list there).
+  local entry = pandoc.utils.citeproc(references).blocks:walk({
+    Div = function(div)
+      if div.identifier == "refs" then
+        div.identifier = "cite-as"
+        return div
+      end
+    end,
+  })
   local bibtex = pandoc.write(pandoc.Pandoc({}, { references = { item } }), "biblatex")
   doc.blocks:extend({
     pandoc.Header(2, "Citation", { id = "quarto-citation", class = "unnumbered appendix" }),

@@ -64,6 +64,7 @@ def check_report(project, result):
     assert len(BIBLIOGRAPHY_KEYS) > 10
     uncited = [key for key in BIBLIOGRAPHY_KEYS if f'id="ref-{key}"' not in html]
     assert uncited == [], f"not in the reference list: {uncited}"
+    assert html.count('id="refs"') == 1, "one reference list (the Cite-as entry is not a second one)"
     assert not (project / "_output.staging").exists()
 
 

@@ -71,5 +71,7 @@ def test_quarto_pdf_and_docx_say_how_to_cite_the_report(quarto_build):
     for text in (" ".join(pdf_pages(result.outputs["pdf"])), docx_text(result.outputs["docx"])):
         cite_as = re.sub(r"\s+", " ", text).split("please cite this work as:")
         assert len(cite_as) == 2, "one Cite-as entry"
-        assert cite_as[1].strip().startswith("BOLERO-2 evidence project contributors. 2026. “BOLERO-2: derived figures")
+        # Chicago (citeproc's default style) writes an English title in title case.
+        assert cite_as[1].strip().startswith("BOLERO-2 evidence project contributors. 2026. “BOLERO-2: Derived Figures")
+        assert "Advances in Therapy" not in cite_as[1], "the reference list belongs before the appendices, not after Cite as"
     assert "@report{bolero2-evidence," in re.sub(r"\s+", "", " ".join(pdf_pages(result.outputs["pdf"])))  # the BibTeX key set in index.qmd
