@@ -111,6 +111,10 @@ function Pandoc(doc)
     end,
   })
   local bibtex = pandoc.write(pandoc.Pandoc({}, { references = { item } }), "biblatex")
+  if FORMAT:match("typst") then
+    -- On a page of its own: the heading is not left at the foot of the last appendix's page.
+    doc.blocks:insert(pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
+  end
   doc.blocks:extend({
     pandoc.Header(2, "Citation", { id = "quarto-citation", class = "unnumbered appendix" }),
     pandoc.Para("BibTeX citation:"),
