@@ -255,20 +255,12 @@ def test_a_full_disk_after_the_report_is_in_place_does_not_fail_the_build(projec
 # permissions of the files in it.
 
 
-def test_a_read_only_checkout_stops_at_the_lock_with_the_folder_named(project, capsys, failing):
+@pytest.mark.parametrize("folder", [".build-cache", "_output.staging"])  # the lock's folder, then the staging folder
+def test_a_read_only_checkout_names_the_folder_it_could_not_create(project, capsys, failing, folder):
     before = sources_state(project)
-    restore = failing(Path.mkdir, lambda path: path.name == ".build-cache", OSError(errno.EROFS, os.strerror(errno.EROFS)))
+    restore = failing(Path.mkdir, lambda path: path.name == folder, OSError(errno.EROFS, os.strerror(errno.EROFS)))
     status, err = run_build(project, capsys, "--no-quarto")
-    assert (status, err) == (1, [f"build stopped: {project / '.build-cache'}: Read-only file system", UNTOUCHED])
-    restore()
-    assert_clean_and_next_build_runs(project, before, capsys)
-
-
-def test_a_read_only_checkout_names_the_staging_folder(project, capsys, failing):
-    before = sources_state(project)
-    restore = failing(Path.mkdir, lambda path: path.name == "_output.staging", OSError(errno.EROFS, os.strerror(errno.EROFS)))
-    status, err = run_build(project, capsys, "--no-quarto")
-    assert (status, err) == (1, [f"build stopped: {project / '_output.staging'}: Read-only file system", UNTOUCHED])
+    assert (status, err) == (1, [f"build stopped: {project / folder}: Read-only file system", UNTOUCHED])
     restore()
     assert_clean_and_next_build_runs(project, before, capsys)
 
