@@ -51,7 +51,27 @@ end
 
 -- The text of a cell, from its Str and Code elements only: embed.lua may have
 -- split a long id into pieces with `<wbr>` raw HTML between them.
+-- Only a cell holding one Plain of Str, Code and RawInline elements can be an id; checking that first, by
+-- type, spares the walk (a round trip per element) on the thousands of other cells of the appendix tables
+-- (about 0.5 s of each of the three pandoc runs of the whole report, issue 14).
+local function may_be_id(cell)
+  local blocks = cell.contents
+  if #blocks ~= 1 or blocks[1].t ~= "Plain" then
+    return false
+  end
+  for _, inline in ipairs(blocks[1].content) do
+    local kind = inline.t
+    if kind ~= "Str" and kind ~= "Code" and kind ~= "RawInline" then
+      return false
+    end
+  end
+  return true
+end
+
 local function cell_text(cell)
+  if not may_be_id(cell) then
+    return nil
+  end
   local pieces, other = {}, false
   cell.contents:walk({
     Str = function(str)

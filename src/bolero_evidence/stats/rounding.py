@@ -50,6 +50,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from itertools import product
 from typing import Literal
 
@@ -432,7 +433,10 @@ def effect_over_counts(
         over all tables (every table is computed, the extremes are not
         assumed to come from the extreme counts).
     """
-    compute = _effect_function(measure, method, confidence)
+    _effect_function(measure, method, confidence)  # an unknown measure or method is an error even before a table
+
+    def compute(x1, n1, x2, n2):
+        return _effect_of_table(measure, method, confidence, int(x1), int(n1), int(x2), int(n2))
     effects = [compute(k1, counts1.nobs, k2, counts2.nobs) for k1, k2 in product(counts1.counts, counts2.counts)]
     central = compute(counts1.central, counts1.nobs, counts2.central, counts2.nobs)
     return EffectOverCounts(measure=measure, estimate=central.estimate, low=min(e.low for e in effects),
@@ -504,6 +508,14 @@ def effect_under_both_readings(
         c2 = counts_for_printed(printed2, nobs2, flag=flag, reading=reading)
         results[reading] = effect_over_counts(c1, c2, measure, method=method, confidence=confidence)
     return ReadingSensitivity(primary=results["threshold"], alternative=results["rounding"])
+
+
+@lru_cache(maxsize=8192)
+def _effect_of_table(measure: str, method: str | None, confidence: float, x1: int, n1: int, x2: int, n2: int):
+    # One table's effect, remembered: the analyses compare the same tables many times over (every union over
+    # consistent counts contains its central table; the scorecard and the summary re-read the response and safety
+    # comparisons), and each is a root search. The results are frozen dataclasses, safe to share.
+    return _effect_function(measure, method, confidence)(x1, n1, x2, n2)
 
 
 def _effect_function(measure: str, method: str | None, confidence: float) -> Callable:
