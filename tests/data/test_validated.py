@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from bolero_evidence import cache
 from bolero_evidence.data import loader, validated
 from bolero_evidence.data.errors import DataValidationError
 from tests.conftest import DATA, edit_cell, find_line
@@ -61,8 +62,20 @@ def test_a_data_file_replaced_by_a_link_to_the_same_bytes_is_validated_again(pro
 
 def test_changed_package_code_gives_another_key(project, monkeypatch):
     key = validated.validation_key(project / "data")
-    monkeypatch.setattr(validated, "_code_digest", "another version of the code")
+    monkeypatch.setattr(cache, "_digest", "another version of the code")
     assert validated.validation_key(project / "data") != key
+
+
+def test_nothing_is_recorded_or_reused_with_the_cache_turned_off(project, monkeypatch):
+    monkeypatch.setenv(cache.DISABLE_VARIABLE, "1")
+    _load(project / "data")
+    assert not (project / ".build-cache").exists()
+    monkeypatch.delenv(cache.DISABLE_VARIABLE)
+    _load(project / "data")
+    monkeypatch.setenv(cache.DISABLE_VARIABLE, "1")
+    _checks_would_fail(monkeypatch)
+    with pytest.raises(DataValidationError, match="a planted problem"):
+        _load(project / "data")
 
 
 def test_data_with_problems_are_not_recorded(project):

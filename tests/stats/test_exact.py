@@ -8,12 +8,15 @@ examples; each row gives its tolerance and why.
 from __future__ import annotations
 
 import csv
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bolero_evidence import cache
+from bolero_evidence.stats import exact
 from bolero_evidence.stats.exact import (
     _Tables,
     exact_unconditional_pvalue,
@@ -141,3 +144,49 @@ def test_pvalue_is_a_probability():
     values = [exact_unconditional_pvalue(3, 12, 1, 9, r, measure="ratio", alternative="greater")
               for r in np.geomspace(0.1, 50, 7)]
     assert all(0.0 <= v <= 1.0 for v in values)
+
+
+# The record between processes (bolero_evidence.cache) ------------------------------------------
+
+
+@pytest.fixture
+def remembering(tmp_path, monkeypatch):
+    """The cache turned on (this folder's conftest turns it off), recording in a temporary folder."""
+    monkeypatch.delenv("BOLERO_NO_CACHE")
+    monkeypatch.setattr(exact, "_cache_folder", lambda: tmp_path)
+    exact.risk_difference_exact.cache_clear()
+    yield tmp_path
+    exact.risk_difference_exact.cache_clear()
+
+
+def test_a_recorded_interval_reads_back_equal_and_is_not_computed_again(remembering, monkeypatch):
+    computed = exact.risk_difference_exact(46, 485, 1, 239)
+    [record] = list(remembering.iterdir())
+    exact.risk_difference_exact.cache_clear()
+    monkeypatch.setattr(exact, "_Tables", None)  # computing again would now fail
+    assert exact.risk_difference_exact(46, 485, 1, 239) == computed
+    assert record.exists()
+
+
+def test_an_unreadable_record_is_computed_again(remembering):
+    computed = exact.risk_difference_exact(46, 485, 1, 239)
+    [record] = list(remembering.iterdir())
+    record.write_text("{not json", encoding="utf-8")
+    exact.risk_difference_exact.cache_clear()
+    assert exact.risk_difference_exact(46, 485, 1, 239) == computed
+    assert json.loads(record.read_text(encoding="utf-8"))["low"] == computed.low
+
+
+def test_other_arguments_or_code_are_another_record(remembering, monkeypatch):
+    exact.risk_difference_exact(46, 485, 1, 239)
+    exact.risk_difference_exact(46, 485, 1, 239, confidence=0.9)
+    monkeypatch.setattr(cache, "_digest", "another version of the code")
+    exact.risk_difference_exact.cache_clear()
+    exact.risk_difference_exact(46, 485, 1, 239)
+    assert len(list(remembering.iterdir())) == 3
+
+
+def test_a_bad_argument_is_the_function_s_error_not_a_key(remembering):
+    with pytest.raises(ValueError, match="count1"):
+        exact.risk_difference_exact(1.5, 485, 1, 239)
+    assert list(remembering.iterdir()) == []

@@ -18,16 +18,22 @@ here and validated against StatXact 11 and the R package lrstat
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from scipy import optimize
 from scipy.special import gammaln
 
+from ..cache import code_digest, dumps, read_record, write_record
+from ..paths import find_project
 from .proportions import TwoProportionEffect, _check_confidence, _check_two_samples, risk_difference, risk_ratio
 
 __all__ = [
@@ -109,9 +115,44 @@ def exact_unconditional_pvalue(
     return _Tables(count1, nobs1, count2, nobs2, measure).pvalue(float(null), alternative)
 
 
-# A pure function of its integers returning a frozen result: cached, since one interval
-# takes seconds and the analyses and their tests ask for the same ones again.
+def _cache_folder() -> Path | None:
+    try:
+        return find_project().cache / "exact"
+    except FileNotFoundError:
+        return None
+
+
+def _remembered(function: Callable[..., TwoProportionEffect]) -> Callable[..., TwoProportionEffect]:
+    """``function`` with its results recorded in ``.build-cache/exact/`` (:mod:`bolero_evidence.cache`).
+
+    One interval takes about a second, and the notebooks' kernels and the
+    test workers are separate processes that ask for the same ones: each
+    is computed once per version of the code. The arguments are checked
+    before they become a key, so a bad one is the function's own error.
+    """
+    @functools.wraps(function)
+    def remembered(count1: int, nobs1: int, count2: int, nobs2: int, *, confidence: float = 0.95) -> TwoProportionEffect:
+        _check_two_samples(count1, nobs1, count2, nobs2)
+        _check_confidence(confidence)
+        folder = _cache_folder()
+        key = hashlib.sha256(f"{code_digest()} {function.__name__} {int(count1)} {int(nobs1)} {int(count2)} {int(nobs2)} "
+                             f"{float(confidence)!r}".encode()).hexdigest()
+        if folder is not None and (text := read_record(folder, key)) is not None:
+            try:
+                return TwoProportionEffect(**json.loads(text))
+            except (ValueError, TypeError):
+                pass  # an unreadable record is computed again and rewritten
+        result = function(count1, nobs1, count2, nobs2, confidence=confidence)
+        if folder is not None:
+            write_record(folder, key, dumps(asdict(result)))
+        return result
+    return remembered
+
+
+# A pure function of its integers returning a frozen result: cached, in memory and on disk (_remembered),
+# since one interval takes a second and the analyses and their tests ask for the same ones again.
 @lru_cache(maxsize=512)
+@_remembered
 def risk_ratio_exact(
     count1: int, nobs1: int, count2: int, nobs2: int, *, confidence: float = 0.95
 ) -> TwoProportionEffect:
@@ -200,6 +241,7 @@ def risk_ratio_exact(
 # A pure function of its integers returning a frozen result: cached, since one interval
 # takes seconds and the analyses and their tests ask for the same ones again.
 @lru_cache(maxsize=512)
+@_remembered
 def risk_difference_exact(
     count1: int, nobs1: int, count2: int, nobs2: int, *, confidence: float = 0.95
 ) -> TwoProportionEffect:
