@@ -106,10 +106,7 @@ def trace_selections(notebooks: Iterable[Path]) -> list[Selection]:
                 caller = caller.f_back
             if _TRACE_ROW not in frame.columns:
                 raise AssertionError(f"{name} on a frame not read from the tables (in {caller.f_code.co_name}): the trace cannot tell its rows")
-            mask = pd.Series(True, index=frame.index)
-            for column, value in where.items():
-                mask &= frame[column] == value
-            tags = list(frame.loc[mask, _TRACE_ROW])
+            tags = list(frame[_TRACE_ROW].to_numpy()[common.matching_mask(frame, where)])
             tables = {table for table, _ in tags}
             assert len(tables) <= 1, f"one selection over rows of several tables: {sorted(tables)}"
             selections.append(Selection(notebook[0], next(iter(tables), None), tuple(where.items()), frozenset(line for _, line in tags),

@@ -159,34 +159,35 @@ def remembering(tmp_path, monkeypatch):
     exact.risk_difference_exact.cache_clear()
 
 
+# Small tables (milliseconds each): what is recorded does not depend on the size.
 def test_a_recorded_interval_reads_back_equal_and_is_not_computed_again(remembering, monkeypatch):
-    computed = exact.risk_difference_exact(46, 485, 1, 239)
+    computed = exact.risk_difference_exact(7, 20, 2, 20)
     [record] = list(remembering.iterdir())
     exact.risk_difference_exact.cache_clear()
     monkeypatch.setattr(exact, "_Tables", None)  # computing again would now fail
-    assert exact.risk_difference_exact(46, 485, 1, 239) == computed
+    assert exact.risk_difference_exact(7, 20, 2, 20) == computed
     assert record.exists()
 
 
 def test_an_unreadable_record_is_computed_again(remembering):
-    computed = exact.risk_difference_exact(46, 485, 1, 239)
+    computed = exact.risk_difference_exact(7, 20, 2, 20)
     [record] = list(remembering.iterdir())
     record.write_text("{not json", encoding="utf-8")
     exact.risk_difference_exact.cache_clear()
-    assert exact.risk_difference_exact(46, 485, 1, 239) == computed
+    assert exact.risk_difference_exact(7, 20, 2, 20) == computed
     assert json.loads(record.read_text(encoding="utf-8"))["low"] == computed.low
 
 
 def test_other_arguments_or_code_are_another_record(remembering, monkeypatch):
-    exact.risk_difference_exact(46, 485, 1, 239)
-    exact.risk_difference_exact(46, 485, 1, 239, confidence=0.9)
+    exact.risk_difference_exact(7, 20, 2, 20)
+    exact.risk_difference_exact(7, 20, 2, 20, confidence=0.9)
     monkeypatch.setattr(cache, "_digest", "another version of the code")
     exact.risk_difference_exact.cache_clear()
-    exact.risk_difference_exact(46, 485, 1, 239)
+    exact.risk_difference_exact(7, 20, 2, 20)
     assert len(list(remembering.iterdir())) == 3
 
 
 def test_a_bad_argument_is_the_function_s_error_not_a_key(remembering):
     with pytest.raises(ValueError, match="count1"):
-        exact.risk_difference_exact(1.5, 485, 1, 239)
+        exact.risk_difference_exact(1.5, 20, 2, 20)
     assert list(remembering.iterdir()) == []

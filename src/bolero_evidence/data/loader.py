@@ -180,7 +180,8 @@ def _row_problems(name: str, frame: pd.DataFrame, path: Path) -> list[Problem]:
     problems: list[Problem] = []
     if "printed" not in frame.columns or "value" not in frame.columns:
         return problems
-    for index, row in frame.iterrows():
+    # Rows as plain dicts: iterrows built a Series per row, most of this pass's time (issue 14: suite time).
+    for index, row in zip(frame.index, frame.to_dict("records")):
         line = int(index) + 2
         qualifier, value, unit = row["qualifier"], row["value"], row["unit"]
         has_text = "value_text" in frame.columns and pd.notna(row["value_text"])
