@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# One BLAS thread per process: the run has two workers on two cores, and each nbval kernel or test process
+# starting its own BLAS threads on top made the exact intervals' matrix products fight for the cores (notebook 03
+# took 27 s beside another busy process, 14 s with one thread; issue 14). Set here, in the initial conftest, so
+# that the workers and the kernels they start inherit it; a value the user set wins.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -128,6 +136,7 @@ def pristine_copy(tmp_path_factory):
 COSTLIEST_FILES = [
     "tests/pipeline/test_quarto_build.py",
     "tests/pipeline/test_build.py",
+    "tests/pipeline/test_quarto_reproducible.py",
     "analysis/03-response.ipynb",
     "tests/derived/test_response.py",
     "analysis/09-esmo-mcbs.ipynb",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
+from pathlib import Path
+
+import pytest
 
 from bolero_evidence.citing.diff import CHANGELOG_PATH, write_changelog
 from bolero_evidence.citing.errors import ExitCode
@@ -75,3 +80,23 @@ def test_no_changelog_without_a_release_tag(tmp_path):
     git(repo, "commit", "-q", "-m", "untagged")
     assert write_changelog(repo) is None
     assert not (repo / CHANGELOG_PATH).exists()
+
+
+def test_a_full_disk_while_writing_the_changelog_keeps_the_previous_one_whole(released, monkeypatch):
+    path = write_changelog(released)
+    previous = path.read_bytes()
+    (released / "report" / "generated" / "register.csv").write_text(
+        (released / "report" / "generated" / "register.csv").read_text(encoding="utf-8").replace("6.9", "6.8"), encoding="utf-8")
+    original = Path.write_text
+
+    def half_then_full(self, text, *args, **kwargs):
+        if self.name.endswith(".tmp"):
+            original(self, text[: len(text) // 2], *args, **kwargs)  # a full disk leaves half a file
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return original(self, text, *args, **kwargs)
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        write_changelog(released)
+    assert raised.value.filename == str(path)  # the changelog named, not the temporary file
+    assert path.read_bytes() == previous
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []

@@ -177,10 +177,11 @@ def test_failing_notebook_is_named_with_its_cell_and_the_report_is_untouched(bui
     path = project / "analysis" / "03-response.ipynb"
     original = path.read_bytes()
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells.insert(2, nbformat.v4.new_code_cell("#| label: tbl-broken\nraise RuntimeError('deliberate')"))
+    # Before the first code cell: the kernel fails at once instead of after the notebook's imports (issue 14: suite time).
+    notebook.cells.insert(1, nbformat.v4.new_code_cell("#| label: tbl-broken\nraise RuntimeError('deliberate')"))
     nbformat.write(notebook, path)
     try:
-        with pytest.raises(BuildError, match=r"03-response.ipynb: cell 3 \(tbl-broken\): RuntimeError: deliberate"):
+        with pytest.raises(BuildError, match=r"03-response.ipynb: cell 2 \(tbl-broken\): RuntimeError: deliberate"):
             build(project, seeds=seeds, use_quarto=False, progress=lambda line: None)
         assert result.outputs["html"].read_bytes() == before
     finally:

@@ -325,6 +325,29 @@ def test_ctrl_c_while_rendering_leaves_the_previous_report_and_no_staging_folder
     assert_clean_and_next_build_runs(project, before, capsys)
 
 
+def test_a_second_ctrl_c_during_the_clean_up_stops_it_and_the_next_build_finishes_it(project, capsys, monkeypatch):
+    before = sources_state(project)
+
+    def interrupted(project_, staging, quarto, epoch, progress):
+        (staging / "index.html").write_bytes(b"half")
+        raise KeyboardInterrupt  # the first Ctrl-C
+
+    def interrupted_removal(path, *args, **kwargs):
+        raise KeyboardInterrupt  # the second, while the staging folder is being removed
+    monkeypatch.setattr(pipeline, "_render", interrupted)
+    monkeypatch.setattr(pipeline.shutil, "rmtree", interrupted_removal)
+    status, err, out = build_cli(project, capsys, "--no-quarto")
+    assert (status, len(err)) == (130, 1) and err[0].startswith("build interrupted: the previous report in _output/ is untouched;"), err
+    assert "  removing _output.staging/ was interrupted; the next build removes it" in out.splitlines()
+    assert sources_state(project) == before and leftovers(project) == ["_output.staging"]
+    monkeypatch.undo()
+    monkeypatch.setattr(loader, "load_tables", _read_csv_tables)
+    monkeypatch.setattr(pipeline, "_render", fake_render)
+    status, err, out = build_cli(project, capsys, "--no-quarto")
+    assert (status, err) == (0, []) and "  removing _output.staging/ left by an interrupted build" in out.splitlines()
+    assert files(project / "_output")["index.html"] == b"new report" and leftovers(project) == []
+
+
 def test_ctrl_c_while_executing_starts_no_further_notebook(project, capsys, monkeypatch):
     for number in (2, 3, 4, 5):
         shutil.copy(project / NOTEBOOK, project / "analysis" / f"0{number}-demo.ipynb")

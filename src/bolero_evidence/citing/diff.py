@@ -116,5 +116,8 @@ def write_changelog(project_root: Path, output: Path | None = None) -> Path | No
     text = format_diff(diff, markdown=True)
     text = re.sub(r"^# .*", f"# Figures changed since {previous}", text, count=1)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+        # Whole or not at all (a full disk, Ctrl-C): the previous changelog stays until the new one is complete.
+        from ..pipeline.notebooks import write_whole
+
+        write_whole(target, text)
     return target

@@ -31,7 +31,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import frictionless
 import pandas as pd
 
 from ..paths import find_project
@@ -125,6 +124,9 @@ def _resource_key(data_dir: Path, descriptor: dict, resource: dict) -> tuple:
 
 def _frictionless_report(data_dir: Path, descriptor: dict) -> dict[str, list[Problem]]:
     """Frictionless's problems per resource path."""
+    # Imported here, not at the top: half a second, and a kernel whose data passed validation before never needs it.
+    import frictionless
+
     problems: dict[str, list[Problem]] = {}
     package = frictionless.Package(descriptor, basepath=str(data_dir))
     report = package.validate()

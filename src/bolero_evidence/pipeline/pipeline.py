@@ -464,9 +464,16 @@ def _build(project: Project, *, seeds: Path | None, force: bool, use_quarto: boo
 
 
 def _remove_after_failure(staging: Path, progress: Callable[[str], None]) -> None:
-    """Remove the staging folder of a failed render; a failure here is a note, never in place of the render's error."""
+    """Remove the staging folder of a failed render; a failure here is a note, never in place of the render's error.
+
+    A second Ctrl-C during the removal (the build is already stopping) stops the removal only: what is left
+    of the folder is removed at the next build's start (:func:`build_lock`), and the first error is the one
+    reported.
+    """
     try:
         if staging.exists():
             shutil.rmtree(staging)
     except OSError as error:
         progress(f"  could not remove {staging.name}/ ({error.strerror}); the next build removes it")
+    except KeyboardInterrupt:
+        progress(f"  removing {staging.name}/ was interrupted; the next build removes it")
