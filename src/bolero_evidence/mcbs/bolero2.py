@@ -86,14 +86,13 @@ def _cite(row: pd.Series) -> str:
     return f"{_READER_NAMES.get(row['source_id'], row['source_id'])}, {row['locator']}"
 
 
-def _figure(pfs: pd.DataFrame, cut: str, assessment: str, arm: str, statistic: str) -> tuple[float | None, str | None]:
+def _figure(attributed: pd.DataFrame, cut: str, assessment: str, arm: str, statistic: str) -> tuple[float | None, str | None]:
     """Value and citation of one printed figure, preferring the NEJM/review tables over text; (None, None) if not printed.
 
+    ``attributed`` is the PFS table through :func:`bolero_evidence.derived.common.attribute_cuts`.
     Figures stated to belong to the cut come first; only where none is, a
-    figure whose cut is inferred (:func:`bolero_evidence.derived.common.attribute_cuts`)
-    is used, and its citation says so.
+    figure whose cut is inferred is used, and its citation says so.
     """
-    attributed = attribute_cuts(pfs)
     wanted = (attributed["data_cut"] == cut) & (attributed["assessment"] == assessment) & (attributed["arm"] == arm) \
         & (attributed["statistic"] == statistic)
     rows = attributed[wanted & ~attributed["cut_inferred"]]
@@ -135,7 +134,7 @@ def bolero2_inputs(tables: dict[str, pd.DataFrame], qol: QolFinding | None = Non
         figure printed; a figure not printed is ``None`` in the inputs, and
         :func:`bolero_evidence.mcbs.score` raises naming it.
     """
-    pfs = tables["pfs"]
+    pfs = attribute_cuts(tables["pfs"])  # once, not once per figure (a copy of the table each time)
     cases = []
     for cut, assessment in CUTS:
         hr, hr_source = _figure(pfs, cut, assessment, "comparison", "hr")
