@@ -33,9 +33,11 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["DISABLE_VARIABLE", "code_digest", "enabled", "read_record", "write_record"]
+__all__ = ["DISABLE_VARIABLE", "MOST_RECORDS", "code_digest", "dumps", "enabled", "read_record", "write_record"]
 
 DISABLE_VARIABLE = "BOLERO_NO_CACHE"
+#: Records a folder keeps before its older half is removed (a few hundred bytes each).
+MOST_RECORDS = 4000
 _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("numpy", "scipy", "statsmodels", "frictionless", "pandas")
 _digest: str | None = None
@@ -68,7 +70,11 @@ def read_record(folder: Path, key: str) -> str | None:
 
 
 def write_record(folder: Path, key: str, text: str) -> None:
-    """Record ``text`` under ``key`` in ``folder``, whole or not at all; a failure is silent (the cache is optional)."""
+    """Record ``text`` under ``key`` in ``folder``, whole or not at all; a failure is silent (the cache is optional).
+
+    A folder holding more than :data:`MOST_RECORDS` records loses its older half: every change to the code
+    makes new keys, and the records of old code are never read again.
+    """
     if not enabled():
         return
     try:
@@ -81,6 +87,11 @@ def write_record(folder: Path, key: str, text: str) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        records = [entry for entry in os.scandir(folder) if not entry.name.startswith(".")]
+        if len(records) > MOST_RECORDS:
+            records.sort(key=lambda entry: entry.stat().st_mtime_ns)
+            for entry in records[: len(records) // 2]:
+                Path(entry.path).unlink(missing_ok=True)
     except OSError:
         pass
 

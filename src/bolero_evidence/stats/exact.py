@@ -466,6 +466,16 @@ def _outward_root(gap: Callable[[float], float], guess: float, start: float, ste
     ``gap`` is positive near the estimate (``start``) and becomes negative
     outward. Returns ``edge`` when it stays positive up to ``limit``.
     """
+    # The bracketing and brentq ask for the same points again (brentq starts at both ends of the bracket):
+    # each p-value is an exact computation over every table, so each point is computed once.
+    values: dict[float, float] = {}
+    plain_gap = gap
+
+    def gap(point: float) -> float:
+        if point not in values:
+            values[point] = plain_gap(point)
+        return values[point]
+
     inner, outer = start, guess
     if outer == inner:
         outer = inner + step
