@@ -1,7 +1,8 @@
 """The whole build in a temporary copy of the project, with the fallback renderer.
 
-The fallback (pandoc + Typst) build runs first; then a data change, a failing
-notebook and a data error are tried on the same copy. The Quarto build is in
+The fallback (pandoc + Typst) build runs first; then a data change (what the
+build would re-execute, from the fingerprints it saved), a failing notebook
+and a data error are tried on the same copy. The Quarto build is in
 ``test_quarto_build.py``, a file of its own, so that the test run can start
 it first and run this file on the other worker meanwhile.
 """
