@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from bolero_evidence.pipeline.notebooks import ONE_BLAS_THREAD
+
 # One BLAS thread per process: the run has two workers on two cores, and each nbval kernel or test process
 # starting its own BLAS threads on top made the exact intervals' matrix products fight for the cores (notebook 03
 # took 27 s beside another busy process, 14 s with one thread; issue 14). Set here, in the initial conftest, so
 # that the workers and the kernels they start inherit it; a value the user set wins.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+for _variable, _value in ONE_BLAS_THREAD.items():
+    os.environ.setdefault(_variable, _value)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

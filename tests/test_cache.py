@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bolero_evidence import cache
+from bolero_evidence import cache, files
 
 
 @pytest.fixture(autouse=True)
@@ -48,13 +48,17 @@ def test_a_full_folder_loses_its_older_half(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["key2", "key3", "key4"]
 
 
-def test_the_code_digest_names_the_library_versions_and_changes_with_the_code(monkeypatch, tmp_path):
-    first = cache.code_digest()
-    monkeypatch.setattr(cache, "_digest", None)
-    monkeypatch.setattr(cache, "_PACKAGE", tmp_path)
+def test_the_code_digest_changes_with_the_code_the_analyses_run_not_with_the_build(monkeypatch, tmp_path):
+    monkeypatch.setattr(files, "_PACKAGE", tmp_path)
+    (tmp_path / "pipeline").mkdir()
     (tmp_path / "module.py").write_text("x = 1\n", encoding="utf-8")
-    other = cache.code_digest()
-    assert other != first
-    monkeypatch.setattr(cache, "_digest", None)
+    (tmp_path / "pipeline" / "build.py").write_text("y = 1\n", encoding="utf-8")
+
+    def digest() -> str:
+        monkeypatch.setattr(cache, "_digest", None)
+        return cache.code_digest()
+    first = digest()
+    (tmp_path / "pipeline" / "build.py").write_text("y = 2\n", encoding="utf-8")
+    assert digest() == first  # the build's own code computes no recorded result
     (tmp_path / "module.py").write_text("x = 2\n", encoding="utf-8")
-    assert cache.code_digest() != other
+    assert digest() != first

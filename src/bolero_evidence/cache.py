@@ -8,9 +8,11 @@ the data validated a dozen times (issue 14: suite time). What is remembered
 here is a pure function of its key, and the key holds everything the result
 depends on:
 
-- :func:`code_digest`: the package's code and tables and the versions of the
-  libraries that compute (numpy, scipy, statsmodels, frictionless), so a
-  change to any of them is a new key, never a stale result;
+- :func:`code_digest`: the package code the analyses run
+  (:func:`bolero_evidence.files.package_digest`, as for the notebooks' inputs)
+  and the versions of the libraries that compute (numpy, scipy, statsmodels,
+  frictionless, pandas), so a change to any of them is a new key, never a
+  stale result;
 - the caller's inputs (the data files' bytes, or a function's arguments).
 
 A record is written under a temporary name and renamed into place, so a
@@ -27,18 +29,18 @@ file) and the key covers every module.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["DISABLE_VARIABLE", "MOST_RECORDS", "code_digest", "dumps", "enabled", "read_record", "write_record"]
+from .files import package_digest
+
+__all__ = ["DISABLE_VARIABLE", "MOST_RECORDS", "code_digest", "enabled", "read_record", "write_record"]
 
 DISABLE_VARIABLE = "BOLERO_NO_CACHE"
 #: Records a folder keeps before its older half is removed (a few hundred bytes each).
 MOST_RECORDS = 4000
-_PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("numpy", "scipy", "statsmodels", "frictionless", "pandas")
 _digest: str | None = None
 
@@ -49,13 +51,11 @@ def enabled() -> bool:
 
 
 def code_digest() -> str:
-    """Hash of the package's code and tables (``*.py``, ``*.csv``, ``*.json``) and the computing libraries' versions."""
+    """Hash of the package code the analyses run and the computing libraries' versions (computed once per process)."""
     global _digest
     if _digest is None:
-        digest = hashlib.sha256(" ".join(f"{name}={version(name)}" for name in _LIBRARIES).encode())
-        for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in {".py", ".csv", ".json"} and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-        _digest = digest.hexdigest()
+        versions = " ".join(f"{name}={version(name)}" for name in _LIBRARIES)
+        _digest = hashlib.sha256(f"{versions} {package_digest()}".encode()).hexdigest()
     return _digest
 
 
@@ -79,6 +79,7 @@ def write_record(folder: Path, key: str, text: str) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # A temporary name of its own (not files.write_whole's fixed one): two processes may write one record at once.
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -94,8 +95,3 @@ def write_record(folder: Path, key: str, text: str) -> None:
                 Path(entry.path).unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def dumps(value: object) -> str:
-    """JSON that reads back to the same floats (``repr`` round trip; infinities and NaN as JSON5 allows)."""
-    return json.dumps(value, allow_nan=True)

@@ -80,7 +80,8 @@ class Project:
         return sorted(self.analysis.glob("[0-9][0-9]-*.ipynb"))
 
 
-def _is_project(folder: Path) -> bool:
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` is a project's root: it holds ``_quarto.yml`` and ``data/datapackage.json``."""
     return (folder / "_quarto.yml").is_file() and (folder / "data" / "datapackage.json").is_file()
 
 
@@ -92,8 +93,8 @@ def find_project(start: Path | None = None) -> Project:
     """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if _is_project(folder):
+        if is_project(folder):
             return Project(folder)
-    if _is_project(_CHECKOUT):
+    if is_project(_CHECKOUT):
         return Project(_CHECKOUT)
     raise FileNotFoundError(f"no BOLERO-2 project (a folder with _quarto.yml and data/datapackage.json) at or above {here}")

@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import write_whole
 from .numberstyle import format_figure
 from .registers import Figure, RegisterVersion, load_register, release_tags
 
@@ -117,7 +118,5 @@ def write_changelog(project_root: Path, output: Path | None = None) -> Path | No
     text = re.sub(r"^# .*", f"# Figures changed since {previous}", text, count=1)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         # Whole or not at all (a full disk, Ctrl-C): the previous changelog stays until the new one is complete.
-        from ..pipeline.notebooks import write_whole
-
         write_whole(target, text)
     return target

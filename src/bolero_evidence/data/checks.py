@@ -60,7 +60,7 @@ def arm_sizes(design: pd.DataFrame, parameter: str) -> dict[str, int]:
     return {arm: int(group["value"].iloc[0]) for arm, group in rows.groupby("arm")}
 
 
-def _rows(frame: pd.DataFrame) -> Iterator[tuple[object, dict]]:
+def plain_rows(frame: pd.DataFrame) -> Iterator[tuple[object, dict]]:
     """``(index, row)`` like ``DataFrame.iterrows``, each row a plain dict.
 
     iterrows builds a Series per row, which was most of the checks' time (issue 14: suite time); the
@@ -79,7 +79,7 @@ def _interval_problems(name: str, frame: pd.DataFrame, path: Path) -> Iterator[P
     for estimate, low, high in _INTERVALS[name]:
         subset = frame[frame["statistic"].isin([estimate, low, high])]
         for _, group in subset.groupby(dims, dropna=False):
-            # Plain (line, statistic, value) triples (see _rows).
+            # Plain (line, statistic, value) triples (see plain_rows).
             rows = list(zip(group.index, group["statistic"], group["value"]))
             estimates = [(index, value) for index, statistic, value in rows if statistic == estimate and not pd.isna(value)]
             for bound, side in ((low, "low"), (high, "high")):
@@ -101,7 +101,7 @@ def _count_percent_problems(frame: pd.DataFrame, path: Path, dims: list[str], co
     for _key, group in keyed.groupby(dims + ["source_id"], dropna=False):
         counts = group[group["statistic"] == count_stat]
         pcts = group[group["statistic"] == pct_stat]
-        for index, count in _rows(counts):
+        for index, count in plain_rows(counts):
             population = population_of(count)
             n = sizes.get(population, {}).get(count["arm"])
             if n is None or pd.isna(count["value"]):
@@ -109,7 +109,7 @@ def _count_percent_problems(frame: pd.DataFrame, path: Path, dims: list[str], co
             if count["value"] > n:
                 yield Problem(path, _line(index), "value", count["value"],
                               f"a count no larger than the arm's N ({n}, {population})")
-            for p_index, pct in _rows(pcts):
+            for p_index, pct in plain_rows(pcts):
                 if pd.isna(pct["value"]):
                     continue
                 implied = 100 * count["value"] / n
@@ -157,7 +157,7 @@ def _response_composition(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
                           f"best overall response categories adding up to 100% within rounding (±{slack:g})")
         orr = group[group["category"] == "objective_response"]
         cr_pr = present[present["category"].isin(parts[:2])]
-        for index, row in _rows(orr):
+        for index, row in plain_rows(orr):
             slack = _half_unit(row["printed"]) + sum(_half_unit(p) for p in cr_pr["printed"])
             if abs(row["value"] - cr_pr["value"].sum()) > slack + 1e-9:
                 yield Problem(path, _line(index), "value", row["value"],
@@ -167,7 +167,7 @@ def _response_composition(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
 def _table_n_problems(frame: pd.DataFrame, path: Path, sizes: dict[str, int], population: str,
                       sub_populations: dict[str, tuple[str, dict[str, int]]] | None = None) -> Iterator[Problem]:
     """``n_arm`` is the arm's N of the table's population, or of the row's sub-population where it names one."""
-    for index, row in _rows(frame):
+    for index, row in plain_rows(frame):
         expected_sizes, expected_population = sizes, population
         if sub_populations and "population" in frame.columns and row["population"] in sub_populations:
             expected_population, expected_sizes = sub_populations[row["population"]]
@@ -187,7 +187,7 @@ def _inference_problems(frame: pd.DataFrame, path: Path) -> Iterator[Problem]:
     if "data_cut_inferred" not in frame.columns:
         return
     pairs = [(c, f"{c}_inferred") for c in ("data_cut", "assessment") if f"{c}_inferred" in frame.columns]
-    for index, row in _rows(frame):
+    for index, row in plain_rows(frame):
         unstated = False
         inferred_something = False
         for stated_col, inferred_col in pairs:
@@ -226,7 +226,7 @@ def _death_cause_problems(conduct: pd.DataFrame, exposure: pd.DataFrame, path: P
 
 
 def _synonym_problems(synonyms: pd.DataFrame, tables: dict[str, pd.DataFrame], path: Path) -> Iterator[Problem]:
-    for index, row in _rows(synonyms):
+    for index, row in plain_rows(synonyms):
         for table_col, column_col, label_col in (("table", "column", "label"), ("target_table", "target_column", "target_label")):
             frame = tables.get(row[table_col])
             if frame is None or row[column_col] not in frame.columns:

@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..paths import find_project
-from .checks import cross_table_problems
+from .checks import cross_table_problems, plain_rows
 from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 from .quotes import quote_claim_problems
@@ -182,8 +182,7 @@ def _row_problems(name: str, frame: pd.DataFrame, path: Path) -> list[Problem]:
     problems: list[Problem] = []
     if "printed" not in frame.columns or "value" not in frame.columns:
         return problems
-    # Rows as plain dicts: iterrows built a Series per row, most of this pass's time (issue 14: suite time).
-    for index, row in zip(frame.index, frame.to_dict("records")):
+    for index, row in plain_rows(frame):
         line = int(index) + 2
         qualifier, value, unit = row["qualifier"], row["value"], row["unit"]
         has_text = "value_text" in frame.columns and pd.notna(row["value_text"])

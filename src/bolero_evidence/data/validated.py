@@ -21,6 +21,7 @@ import stat
 from pathlib import Path
 
 from ..cache import code_digest, read_record, write_record
+from ..paths import Project, is_project
 
 
 def validation_key(data_dir: Path) -> str:
@@ -38,10 +39,11 @@ def validation_key(data_dir: Path) -> str:
 
 
 def _folder(data_dir: Path) -> Path | None:
-    root = Path(data_dir).resolve().parent
-    if not (root / "_quarto.yml").is_file():
+    data_dir = Path(data_dir).resolve()
+    project = Project(data_dir.parent)
+    if not is_project(project.root) or project.data != data_dir:
         return None  # not a project's data/: nowhere to record
-    return root / ".build-cache" / "validated"
+    return project.cache / "validated"
 
 
 def known_valid(data_dir: Path, key: str) -> bool:

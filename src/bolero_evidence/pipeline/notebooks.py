@@ -20,21 +20,21 @@ report shows and a build that changed nothing changes no file.
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from ..files import package_digest, sha256_of, write_whole
+
 __all__ = ["NotebookError", "NotebookFailed", "Inputs", "declared_inputs", "inputs_fingerprint", "saved_fingerprint",
-           "execute_notebook", "save_notebook", "write_whole", "package_fingerprint", "sha256_of", "FINGERPRINT_KEY"]
+           "execute_notebook", "save_notebook", "write_whole", "package_fingerprint", "sha256_of", "FINGERPRINT_KEY",
+           "ONE_BLAS_THREAD"]
 
 KERNEL_TIMEOUT_SECONDS = 600
 FINGERPRINT_KEY = "bolero-evidence"
-_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 class NotebookError(ValueError):
@@ -64,22 +64,13 @@ class Inputs:
         return self.tables is None or table in self.tables
 
 
-_ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-
-def sha256_of(*parts: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest()
+#: One BLAS thread per kernel (the test run sets the same, tests/conftest.py).
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def package_fingerprint() -> str:
-    """Hash of the package code notebooks import (the build's own modules excluded)."""
-    files = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".csv", ".json"}
-                   and "__pycache__" not in p.parts and "pipeline" not in p.relative_to(_PACKAGE).parts
-                   and p.name != "cli.py")
-    return sha256_of(*(str(p.relative_to(_PACKAGE)).encode() + p.read_bytes() for p in files))
+    """Hash of the package code notebooks import (the build's own modules excluded): :func:`bolero_evidence.files.package_digest`."""
+    return package_digest()
 
 
 def _code_cells(notebook: dict) -> list[tuple[int, str]]:
@@ -198,7 +189,7 @@ def execute_notebook(path: Path, fingerprint: str) -> nbformat.NotebookNode:
     # A fixed hash seed: set iteration order must not vary between runs.
     # One BLAS thread per kernel (unless the user set one): the build runs two kernels at a time, and each
     # starting a thread per core made their matrix products fight for the cores (notebook 03: 27 s against 14 s).
-    env = {**_ONE_BLAS_THREAD, **os.environ, "PYTHONHASHSEED": "0"}
+    env = {**ONE_BLAS_THREAD, **os.environ, "PYTHONHASHSEED": "0"}
     client = NotebookClient(notebook, timeout=KERNEL_TIMEOUT_SECONDS, kernel_name="python3", record_timing=False,
                             # The kernel only listens on loopback; its transport warning is noise in the build log.
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -219,25 +210,3 @@ def save_notebook(path: Path, notebook: nbformat.NotebookNode) -> bool:
         return False
     write_whole(path, text)
     return True
-
-
-def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: through a temporary file beside it, removed if the write fails.
-
-    Raises
-    ------
-    OSError
-        Naming ``path`` (not the temporary file), e.g. a full disk.
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except BaseException as error:
-        # A full disk leaves half a file; Ctrl-C may land here too. Neither may leave it behind, and a
-        # failing removal must not hide the first error (the next build removes what is left).
-        with suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.filename == str(tmp):
-            error.filename = str(path)
-        raise

@@ -32,7 +32,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import gammaln
 
-from ..cache import code_digest, dumps, read_record, write_record
+from ..cache import code_digest, read_record, write_record
 from ..paths import find_project
 from .proportions import TwoProportionEffect, _check_confidence, _check_two_samples, risk_difference, risk_ratio
 
@@ -144,7 +144,7 @@ def _remembered(function: Callable[..., TwoProportionEffect]) -> Callable[..., T
                 pass  # an unreadable record is computed again and rewritten
         result = function(count1, nobs1, count2, nobs2, confidence=confidence)
         if folder is not None:
-            write_record(folder, key, dumps(asdict(result)))
+            write_record(folder, key, json.dumps(asdict(result)))  # floats read back bit-for-bit (repr)
         return result
     return remembered
 
