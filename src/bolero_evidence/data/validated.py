@@ -5,11 +5,12 @@ each runs in a kernel of its own: a build or a test run validated the same
 files a dozen times, about 2.5 s each (issue 14: suite time). The verdict
 is recorded (:mod:`bolero_evidence.cache`) in the project's
 ``.build-cache/validated/`` under a hash of every entry of ``data/`` (name,
-kind, bytes) and of the package's code and library versions:
+kind, bytes) and of the code the analyses run with the library versions
+(:func:`bolero_evidence.cache.code_digest`):
 
 - only a clean verdict is recorded; data with problems are validated again
   each time, so every error message is computed afresh;
-- a change to any data file, to the package's code or tables, or to a
+- a change to any data file, to the analyses' code or tables, or to a
   library version gives another key: nothing stale can be reused;
 - data outside a project (a copy in a temporary folder) are not recorded.
 """
