@@ -24,7 +24,7 @@ from bolero_evidence.pipeline.epoch import data_epoch
 from bolero_evidence.pipeline.pipeline import FORMATS, BuildError, build, plan
 from bolero_evidence.register import read_register
 from tests.conftest import ROOT, copy_project, edit_cell, find_line
-from tests.pipeline.rendered_text import body_pages, pdf_pages, stranded_captions
+from tests.pipeline.rendered_text import body_pages, overlapping_glyphs, pdf_pages, stranded_captions
 
 pytestmark = pytest.mark.slow
 ARTICLE = (ROOT / "index.qmd").read_text(encoding="utf-8")
@@ -62,6 +62,8 @@ def check_report(project, result):
     assert loading == [], "the HTML must open offline"
     assert "@import url(http" not in html and "fonts.googleapis" not in html
     assert stranded_captions(result.outputs["pdf"]) == [], "a table caption ends a PDF page, its table on the next"
+    overlaps = overlapping_glyphs(result.outputs["pdf"])
+    assert overlaps == [], f"text drawn over text in the PDF (page, before, at): {overlaps[:5]}"
     assert body_pages(result.outputs["pdf"]) <= MAX_BODY_PAGES
     # Every work in the bibliography is cited, so each is in the reference list (citeproc lists only cited works).
     assert len(BIBLIOGRAPHY_KEYS) > 10
