@@ -13,7 +13,7 @@ build (never typed by hand), and register values written inline in prose.
   numbers (U+2212 minus; `abs="true"` drops the sign). An id that is not in
   the register stops the render.
 
-Run by Quarto (_quarto.yml) and by the fallback (report/fallback/common.yaml).
+Run by Quarto (_quarto.yml) and by the fallback (report/fallback/ast.yaml).
 ]]
 
 local ERROR_PREFIX = "bolero-render: "

@@ -57,9 +57,12 @@ end
 -- In HTML, long identifiers in table cells (register ids, source ids) may
 -- break after . _ / = (<wbr> adds no character to copied text; the text
 -- itself stays a Str, escaped by the writer); typst-header.typ does the same.
+-- This filter runs once for all three formats (the AST is written as JSON,
+-- see bolero_evidence.pipeline.render): the Typst and DOCX writers drop the
+-- raw HTML, and the pieces of text read as before.
 local function breakable(str)
   -- Only beside a letter: a number such as 4.1 never breaks.
-  if not FORMAT:match("html") or not (str.text:find("%a[._/=]%w") or str.text:find("%w[._/=]%a")) then
+  if not (str.text:find("%a[._/=]%w") or str.text:find("%w[._/=]%a")) then
     return nil
   end
   local pieces = pandoc.Inlines({})
@@ -169,25 +172,6 @@ local function embedded(label, cell)
   return pandoc.Div(blocks, label)
 end
 
--- Typst: pandoc's Typst writer gives an image no alt text, so each image is
--- written beside the Typst source and placed with `fit-image` (typst-header.typ),
--- which passes the alt text on to the PDF.
-local function typst_string(text)
-  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
-end
-
-local function typst_image(image)
-  local _, contents = pandoc.mediabag.fetch(image.src)
-  local name = "media/" .. pandoc.utils.sha1(contents) .. (image.src:match("%.%w+$") or "")
-  local folder = pandoc.path.directory(PANDOC_STATE.output_file)
-  pandoc.system.make_directory(pandoc.path.join({ folder, "media" }), true)
-  local file = assert(io.open(pandoc.path.join({ folder, name }), "wb"))
-  file:write(contents)
-  file:close()
-  local alt = typst_string(pandoc.utils.stringify(image.caption))
-  return pandoc.RawInline("typst", "#fit-image(" .. typst_string(name) .. ", " .. alt .. ")")
-end
-
 local function Para(para)
   local target = pandoc.utils.stringify(para):match(SHORTCODE)
   if not target then
@@ -209,8 +193,4 @@ local function Para(para)
   return embedded(label, cell)
 end
 
-local filters = { { Para = Para } }
-if FORMAT:match("typst") then
-  table.insert(filters, { Image = typst_image })
-end
-return filters
+return { { Para = Para } }

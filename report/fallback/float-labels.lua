@@ -7,7 +7,7 @@ renumbered, and a reader of the HTML can open `index.html#<label>`.
 Quarto hands a user filter its tables and figures as FloatRefTarget nodes;
 the fallback (plain pandoc) as Table and Figure elements. Both get the same
 inlines, so the two renderers' captions stay alike (tests/pipeline/test_parity.py).
-Run by Quarto (_quarto.yml) and by the fallback (report/fallback/common.yaml).
+Run by Quarto (_quarto.yml) and by the fallback (report/fallback/ast.yaml).
 ]]
 
 local function is_float_label(identifier)

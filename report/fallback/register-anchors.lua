@@ -12,7 +12,7 @@ carries its anchor; a later cell shows the id as Code only (an HTML id is
 unique).
 
 Run after the embeds are resolved: by Quarto (_quarto.yml `filters:`) and by
-the fallback after embed.lua (report/fallback/common.yaml).
+the fallback after embed.lua (report/fallback/ast.yaml).
 ]]
 
 local ID_PATTERN = "^[a-z0-9_]+%.[a-z0-9_.]+$"
