@@ -61,17 +61,20 @@ end
 -- see bolero_evidence.pipeline.render): the Typst and DOCX writers drop the
 -- raw HTML, and the pieces of text read as before.
 local function breakable(str)
-  -- Only beside a letter: a number such as 4.1 never breaks.
-  if not (str.text:find("%a[._/=]%w") or str.text:find("%w[._/=]%a")) then
-    return nil
-  end
-  local pieces = pandoc.Inlines({})
-  for piece in str.text:gmatch("[^._/=]*[._/=]?") do
-    if piece ~= "" then
-      pieces:extend({ pandoc.Str(piece), pandoc.RawInline("html", "<wbr>") })
+  -- After a separator that follows a letter (typst-header.typ's rule): "orr.local" and "P=" may break,
+  -- a number such as 0.0084 never does.
+  local text = str.text
+  local pieces, start = pandoc.Inlines({}), 1
+  for position in text:gmatch("%a[._/=]()") do
+    if position <= #text then
+      pieces:extend({ pandoc.Str(text:sub(start, position - 1)), pandoc.RawInline("html", "<wbr>") })
+      start = position
     end
   end
-  pieces:remove() -- no break opportunity after the last piece
+  if start == 1 then
+    return nil
+  end
+  pieces:insert(pandoc.Str(text:sub(start)))
   return pieces
 end
 
