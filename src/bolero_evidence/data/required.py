@@ -46,6 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .checks import plain_rows
 from .errors import Problem
 
 __all__ = ["REQUIRED_FIGURES", "RequiredFigure", "required_figure_problems", "required_figures"]
@@ -134,7 +135,7 @@ def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
     empty: dict[tuple, tuple[str, list[str]]] = {}
     figures = figures if figures is not None else required_figures()
     # Plain records, not pandas masks: some 300 figures over a few hundred rows each take milliseconds this way.
-    records = {name: tables[name].to_dict("index") for name in {f.table for f in figures} if name in tables}
+    records = {name: dict(plain_rows(tables[name])) for name in {f.table for f in figures} if name in tables}
     by_value: dict[tuple[str, str], dict[object, list[tuple[object, dict]]]] = {}
     for figure in figures:
         path = data_dir / f"{figure.table}.csv"
