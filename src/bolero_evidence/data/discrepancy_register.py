@@ -266,13 +266,19 @@ def _cumulative_rows(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[str, str
             yield f"exposure: measure=death, drug=study_treatment, arm={arm}, statistic=pct", "trial_outcomes", row
 
 
-def _arm_n(tables, key: str) -> int | None:
-    """N of the arm a cumulative percentage is of: the safety population for adverse events, else the randomised arm."""
+def _arm_n(tables, key: str, sizes: dict[str, dict[str, int]]) -> int | None:
+    """N of the arm a cumulative percentage is of: the safety population for adverse events, else the randomised arm.
+
+    ``sizes`` keeps each population's arm sizes once read (a pandas filter and grouping per key was
+    a third of the discrepancy register's time).
+    """
     from .checks import _POPULATION
     arm = next((part.split("=", 1)[1] for part in key.split(", ") if part.startswith("arm=")), None)
     measure = next((part.split("=", 1)[1] for part in key.split(", ") if part.startswith("measure=")), None)
     population = "safety_population" if key.startswith("adverse_events") else _POPULATION.get(measure, "patients_randomised")
-    return arm_sizes(tables["design"], population).get(arm)
+    if population not in sizes:
+        sizes[population] = arm_sizes(tables["design"], population)
+    return sizes[population].get(arm)
 
 
 def _counts(row, n: int) -> tuple[int, int] | None:
@@ -301,10 +307,11 @@ def impossible_across_cuts(tables: dict[str, pd.DataFrame]) -> Iterator[Finding]
     by_key: dict[str, list[tuple[str, pd.Series]]] = {}
     for key, table, row in _cumulative_rows(tables):
         by_key.setdefault(key, []).append((table, row))
+    sizes: dict[str, dict[str, int]] = {}
     for key, rows in sorted(by_key.items()):
         interim = [(t, r) for t, r in rows if _cut_inferred(r) == "interim"]
         final = [(t, r) for t, r in rows if _cut_inferred(r) == "final"]
-        n = _arm_n(tables, key)
+        n = _arm_n(tables, key, sizes)
         clashes = [(a, b) for a in interim for b in final if _fewer_at_final(a[1], b[1], n)]
         if not clashes:
             continue
