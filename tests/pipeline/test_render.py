@@ -91,19 +91,19 @@ def test_html_opens_offline(html):
 def test_embed_resolves_outputs_and_captions(html):
     table = re.search(r'<table id="tbl-demo">.*?</table>', html).group()
     # The caption ends with the table's label (float-labels.lua).
-    assert f'<caption>{TABLE_CAPTION} <code class="float-label">tbl-demo</code></caption>' in table
+    assert f'<caption>{TABLE_CAPTION} <span class="float-label"><code>tbl-demo</code></span></caption>' in table
     assert "Everolimus + exemestane" in table and ">485<" in table
     assert "<colgroup>" not in table  # columns sized by their content
     figure = re.search(r'<figure id="fig-demo">.*?</figure>', html).group()
     assert figure.count("<img ") == 1 and 'src="data:image/png;base64,' in figure
-    assert f'<figcaption>{FIGURE_CAPTION} <code class="float-label">fig-demo</code></figcaption>' in figure
+    assert f'<figcaption>{FIGURE_CAPTION} <span class="float-label"><code>fig-demo</code></span></figcaption>' in figure
     assert "Figure size" not in figure  # the plot's text/plain stand-in is not shown
     assert re.search(r'<div id="demo-summary">\s*<pre><code>Difference in response rate: 9.1 percentage points', html)
 
 
 def test_register_output_shows_its_markdown_not_its_json(html):
     table = re.search(r'<table id="tbl-register-demo">.*?</table>', html).group()
-    assert f'<caption>{REGISTER_CAPTION} <code class="float-label">tbl-register-demo</code></caption>' in table
+    assert f'<caption>{REGISTER_CAPTION} <span class="float-label"><code>tbl-register-demo</code></span></caption>' in table
     # An id may break after its dots (<wbr>), and reads the same as text.
     assert ">demo.<wbr>response.<wbr>difference<" in table and "demo.response.difference" in html_text(table)
     assert '"entries"' not in html and "vnd.bolero-evidence" not in html
