@@ -104,7 +104,9 @@ def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str]
             raise RenderError(_pandoc_failure(first.stderr, project.article, "the article's AST", first.returncode))
         # The images by their bare names (the hash of their bytes), found through --resource-path: the
         # DOCX writer names a picture by its path, and a temporary folder's name would differ on every build.
-        ast.write_text(ast.read_text(encoding="utf-8").replace(json.dumps(f"{media}/")[1:-1], ""), encoding="utf-8")
+        document = json.loads(ast.read_text(encoding="utf-8"))
+        _bare_image_names(document, media)
+        ast.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         resources = ["--resource-path", os.pathsep.join([str(media), "."])]
         # The three formats in parallel, each from the one AST.
         runs = []
@@ -121,6 +123,20 @@ def render_with_pandoc(project: Project, staging: Path, progress: Callable[[str]
         _compile_pdf(Path(work) / "index.typ", staging / "index.pdf", project.article, source_date_epoch)
         progress("  typst: wrote index.pdf")
     return list(QUARTO_WOULD_ADD)
+
+
+def _bare_image_names(node: object, folder: Path) -> None:
+    """Image targets inside ``folder`` (pandoc's JSON AST, changed in place) by their names alone."""
+    if isinstance(node, dict):
+        if node.get("t") == "Image":
+            target = node["c"][2]  # [attr, caption inlines, [url, title]]
+            if Path(target[0]).parent == folder:
+                target[0] = Path(target[0]).name
+        for value in node.values():
+            _bare_image_names(value, folder)
+    elif isinstance(node, list):
+        for value in node:
+            _bare_image_names(value, folder)
 
 
 def _pandoc_failure(stderr: str, article: Path, name: str, status: int) -> str:
