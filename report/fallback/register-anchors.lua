@@ -53,7 +53,7 @@ end
 -- split a long id into pieces with `<wbr>` raw HTML between them.
 -- Only a cell holding one Plain of Str, Code and RawInline elements can be an id; checking that first, by
 -- type, spares the walk (a round trip per element) on the thousands of other cells of the appendix tables
--- (about 0.5 s of each of the three pandoc runs of the whole report, issue 14).
+-- (about 0.5 s of the whole report's render, issue 14).
 local function may_be_id(cell)
   local blocks = cell.contents
   if #blocks ~= 1 or blocks[1].t ~= "Plain" then

@@ -30,7 +30,7 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_pages(path: Path) -> tuple[str, ...]:
-    """The text of each page of a PDF as PDFium extracts it, lines ending in ``\n``.
+    """The text of each page of a PDF as PDFium extracts it, one line of the page per line of text.
 
     PDFium (pypdfium2) reads the whole report in about 0.3 s where pypdf took
     6 s. It marks a hyphen that ends a line as U+FFFE and joins the two lines;

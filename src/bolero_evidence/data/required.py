@@ -82,7 +82,7 @@ def required_figures(path: Path = REQUIRED_FIGURES) -> tuple[RequiredFigure, ...
 
 def _matches(record: dict, figure: RequiredFigure) -> bool:
     for column, value in figure.key:
-        if (record[column] == value) is True:  # an empty cell (pd.NA) matches nothing
+        if (record[column] == value) is True:  # an empty cell (None) matches nothing
             continue
         inferred = _CUT_COLUMNS.get(column)
         # derived.common.attribute_cuts: an unstated label is read as its inferred value.
@@ -109,7 +109,7 @@ def _candidates(records: dict[str, dict], by_value: dict, figure: RequiredFigure
         index = by_value[(figure.table, column)] = {}
         for i, record in rows.items():
             cell = record[column]
-            if isinstance(cell, str):  # an empty cell (pd.NA) or a number matches no key value
+            if isinstance(cell, str):  # an empty cell (None) or a number matches no key value
                 index.setdefault(cell, []).append((i, record))
     return index.get(dict(figure.key)[column], [])
 
