@@ -22,6 +22,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+def pytest_configure(config):
+    # nbval's kernels forked from one process per worker that has imported the libraries (tests/forked_kernels.py).
+    from tests import forked_kernels
+
+    forked_kernels.install()
+
+
+def pytest_unconfigure(config):
+    from tests import forked_kernels
+
+    forked_kernels.close()
+
+
 @pytest.fixture(scope="session")
 def seeds():
     """The seed documents; the provenance tests cannot run without them."""

@@ -1,0 +1,101 @@
+"""nbval's kernels forked from the worker's template process (tests/forked_kernels.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from tests import forked_kernels
+
+pytestmark = pytest.mark.skipif(not forked_kernels.enabled(), reason="kernels are started as usual (no fork, or BOLERO_NBVAL_FORK=0)")
+
+
+def run(kc, code: str, timeout: float = 30) -> tuple[dict, str]:
+    """Execute ``code``; its reply's content and what it printed."""
+    printed: list[str] = []
+
+    def hook(message):
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+    return reply["content"], "".join(printed)
+
+
+STATE = """
+import json, os, sys
+print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(), "path0": sys.path[0],
+                  "libraries": [m in sys.modules for m in ("pandas", "scipy.stats", "statsmodels.stats.proportion",
+                                                           "matplotlib.pyplot")],
+                  "own": sorted(m for m in sys.modules if m.split(".")[0] == "bolero_evidence"),
+                  "defined": "left_by_another_kernel" in dir()}))
+"""
+
+
+@pytest.fixture(scope="module")
+def two_kernels(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kernel-cwd")
+    kernels = [forked_kernels.start_new_kernel(kernel_name="python3", cwd=str(folder)) for _ in range(2)]
+    yield folder, kernels
+    for km, kc in kernels:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+
+
+def test_nbval_starts_its_kernels_here():
+    import nbval.kernel
+
+    assert nbval.kernel.start_new_kernel is forked_kernels.start_new_kernel
+
+
+def test_each_kernel_is_a_new_process_forked_from_the_template_in_the_asked_folder(two_kernels):
+    folder, [(_, first), (_, second)] = two_kernels
+    run(first, "left_by_another_kernel = 1")
+    states = [json.loads(run(kc, STATE)[1]) for kc in (first, second)]
+    template = forked_kernels._template.process.pid
+    for state in states:
+        # The template's child, not the worker's: a kernel started as usual would fail this.
+        assert state["ppid"] == template and state["pid"] not in (template, os.getpid())
+        assert state["cwd"] == state["path0"] == str(folder)
+        assert all(state["libraries"]), "the libraries come imported"
+        assert state["own"] == [], "the package is imported anew by the notebook, from the checkout"
+    assert states[0]["pid"] != states[1]["pid"]
+    assert not states[1]["defined"], "a kernel sees nothing another one did"
+
+
+def test_an_interrupt_stops_the_running_cell(two_kernels):
+    _, [(km, kc), _] = two_kernels
+    sleeping = kc.execute("import time; time.sleep(60)")
+    time.sleep(0.5)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=20)
+    assert reply["parent_header"]["msg_id"] == sleeping
+    assert (reply["content"]["status"], reply["content"]["ename"]) == ("error", "KeyboardInterrupt")
+    content, printed = run(kc, "print('after')")
+    assert content["status"] == "ok" and printed == "after\n", "the kernel lives on"
+
+
+def test_shutdown_ends_the_kernel_process(two_kernels):
+    _, [_, (km, kc)] = two_kernels
+    pid = json.loads(run(kc, STATE)[1])["pid"]
+    km.shutdown_kernel(now=True)
+    assert not km.is_alive()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"kernel process {pid} still runs after shutdown")
+
+
+def test_the_worker_side_sees_an_ended_process_as_ended():
+    process = forked_kernels.ForkedProcess(2**22 + 12345)  # above the largest pid Linux hands out by default
+    assert process.poll() == 0 and process.wait(timeout=1) == 0
+    process.kill()  # nothing to signal: no error
