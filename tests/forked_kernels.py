@@ -92,6 +92,9 @@ def serve() -> None:
             _become_kernel(request)  # never returns
         replies.write(f"{pid}\n".encode())
         replies.flush()
+    # The worker closed the pipe: its run is over. Nothing to save, and an interpreter holding pandas, SciPy and
+    # statsmodels takes most of a second to tear down.
+    os._exit(0)
 
 
 def _become_kernel(request: dict) -> None:
