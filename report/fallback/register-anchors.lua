@@ -49,12 +49,9 @@ local function looks_like_id(text)
   return true
 end
 
--- The text of a cell, from its Str and Code elements only: embed.lua may have
--- split a long id into pieces with `<wbr>` raw HTML between them.
--- Only a cell holding one Plain of Str, Code and RawInline elements can be an id; checking that first, by
--- type, spares the walk (a round trip per element) on the thousands of other cells of the appendix tables
--- (about 0.5 s of the whole report's render, issue 14).
-local function may_be_id(cell)
+-- Only a cell holding one Plain of Str, Code and RawInline elements can be an id (embed.lua may have split a
+-- long id into pieces with `<wbr>` raw HTML between them).
+local function only_text(cell)
   local blocks = cell.contents
   if #blocks ~= 1 or blocks[1].t ~= "Plain" then
     return false
@@ -68,26 +65,16 @@ local function may_be_id(cell)
   return true
 end
 
-local function cell_text(cell)
-  if not may_be_id(cell) then
-    return nil
+-- The register id a cell shows, or nil. The cell's text comes from pandoc.utils.stringify (raw inlines
+-- give no text), and the cell's elements are looked at only when that text is an id: reading the
+-- elements of each of the thousands of cells of the appendix tables from Lua took most of this filter's
+-- time (issue 14).
+local function cell_id(cell)
+  local text = pandoc.utils.stringify(cell.contents)
+  if looks_like_id(text) and load_register()[text] and only_text(cell) then
+    return text
   end
-  local pieces, other = {}, false
-  cell.contents:walk({
-    Str = function(str)
-      pieces[#pieces + 1] = str.text
-    end,
-    Code = function(code)
-      pieces[#pieces + 1] = code.text
-    end,
-    Space = function()
-      other = true
-    end,
-    SoftBreak = function()
-      other = true
-    end,
-  })
-  return not other and table.concat(pieces) or nil
+  return nil
 end
 
 local function anchor(id)
@@ -100,29 +87,34 @@ local function anchor(id)
 end
 
 local function mark_cell(cell)
-  local text = cell_text(cell)
-  if text and looks_like_id(text) and load_register()[text] then
-    cell.contents = { pandoc.Plain({ anchor(text) }) }
+  local id = cell_id(cell)
+  if id then
+    cell.contents = { pandoc.Plain({ anchor(id) }) }
+    return true
   end
+  return false
 end
 
 local function mark_rows(rows)
+  local marked = false
   for _, row in ipairs(rows) do
     for _, cell in ipairs(row.cells) do
-      mark_cell(cell)
+      marked = mark_cell(cell) or marked
     end
   end
+  return marked
 end
 
 -- Cells are not elements a filter can walk to, so the table's rows are visited in reading order.
+-- A table without an id is left as it was (nil): handing it back to pandoc costs as much as reading it.
 local function Table(tbl)
-  mark_rows(tbl.head.rows)
+  local marked = mark_rows(tbl.head.rows)
   for _, body in ipairs(tbl.bodies) do
-    mark_rows(body.head)
-    mark_rows(body.body)
+    marked = mark_rows(body.head) or marked
+    marked = mark_rows(body.body) or marked
   end
-  mark_rows(tbl.foot.rows)
-  return tbl
+  marked = mark_rows(tbl.foot.rows) or marked
+  return marked and tbl or nil
 end
 
 return { { Table = Table } }
