@@ -359,11 +359,21 @@ def score_bolero2(tables: dict[str, pd.DataFrame], judgements: dict[str, Recorde
         that says why it cannot be scored.
     """
     judgements = load_judgements() if judgements is None else judgements
+    return _scores(tables, bolero2_inputs(tables), judgements, evidence)
+
+
+def _scores(tables: dict[str, pd.DataFrame], cases: list, judgements: dict[str, RecordedJudgement],
+            evidence: ToxicityEvidence | None) -> list[Bolero2Score]:
+    # The findings depend on the data cut, not on the assessment: read once per cut (each reading picks and
+    # formats dozens of figures). judgement_outcomes passes the same cases to every variant of the judgements.
     results = []
-    for cut, assessment, inputs in bolero2_inputs(tables):
+    found_by_cut: dict[str, Bolero2Findings] = {}
+    for cut, assessment, inputs in cases:
         try:
             evidence = toxicity_evidence(tables) if evidence is None else evidence
-            found = bolero2_findings(tables, cut, judgements, evidence)
+            if cut not in found_by_cut:
+                found_by_cut[cut] = bolero2_findings(tables, cut, judgements, evidence)
+            found = found_by_cut[cut]
             card, error = score(replace(inputs, qol=found.qol, toxicity=found.toxicity, os=found.os), form="2b"), None
         except McbsInputError as exc:
             card, error = None, exc
@@ -385,12 +395,13 @@ def judgement_outcomes(tables: dict[str, pd.DataFrame], judgements: dict[str, Re
     """
     judgements = load_judgements() if judgements is None else judgements
     evidence = toxicity_evidence(tables) if evidence is None else evidence
-    taken = {(r.cut, r.assessment): r.scorecard.final_grade for r in score_bolero2(tables, judgements, evidence) if r.scorecard}
+    cases = bolero2_inputs(tables)  # the same for every variant of the judgements
+    taken = {(r.cut, r.assessment): r.scorecard.final_grade for r in _scores(tables, cases, judgements, evidence) if r.scorecard}
     by_answer = {}
     for judgement_id in judgements:
         for answer in (True, False):
             by_answer[judgement_id, answer] = {(r.cut, r.assessment): r.scorecard.final_grade
-                                               for r in score_bolero2(tables, with_answer(judgements, judgement_id, answer), evidence)
+                                               for r in _scores(tables, cases, with_answer(judgements, judgement_id, answer), evidence)
                                                if r.scorecard}
     rows = []
     for judgement_id, j in judgements.items():
