@@ -82,6 +82,9 @@ def serve() -> None:
         del sys.modules[name]
     # Ended kernels are reaped by the system: no zombie, and the worker sees the process gone.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    # Ctrl-C in the terminal reaches the whole process group: the worker stops the run, and the template ends
+    # when the worker closes its pipe (a KeyboardInterrupt here would only print a traceback).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     replies.write(b"ready\n")
     replies.flush()
@@ -102,6 +105,7 @@ def _become_kernel(request: dict) -> None:
     try:
         os.setsid()  # a process group of its own, as jupyter_client starts a kernel (start_new_session)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a new interpreter: an interrupt stops the cell
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # not the template's pipes to the worker
             os.dup2(null, fd)
@@ -196,7 +200,7 @@ def _provisioner_class():
             global _template
             if not _is_this_python_kernel(cmd):  # another interpreter or kernel: started as usual
                 return await super().launch_kernel(cmd, **kwargs)
-            if _template is None:
+            if _template is None or _template.process.poll() is not None:  # not started yet, or ended (killed)
                 _template = Template()
             env = {key: str(value) for key, value in (kwargs.get("env") or os.environ).items()}
             cwd = str(kwargs.get("cwd") or os.getcwd())

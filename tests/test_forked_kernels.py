@@ -99,3 +99,43 @@ def test_the_worker_side_sees_an_ended_process_as_ended():
     process = forked_kernels.ForkedProcess(2**22 + 12345)  # above the largest pid Linux hands out by default
     assert process.poll() == 0 and process.wait(timeout=1) == 0
     process.kill()  # nothing to signal: no error
+
+
+def test_the_template_outlives_a_ctrl_c_meant_for_the_run(two_kernels):
+    # Ctrl-C reaches the worker's whole process group; the worker decides what stops, and then closes the template.
+    import signal
+
+    template = forked_kernels._template.process
+    os.kill(template.pid, signal.SIGINT)
+    time.sleep(0.3)
+    assert template.poll() is None
+
+
+def test_an_ended_template_is_started_again_at_the_next_kernel(monkeypatch):
+    import asyncio
+    import sys
+
+    from nbval.kernel import NbvalKernelspecManager
+
+    class Ended:
+        class process:
+            @staticmethod
+            def poll():
+                return -9
+
+    started = []
+
+    class Replacement:
+        def __init__(self):
+            started.append(self)
+
+        def fork(self, argv, cwd, env):
+            return 2**22 + 54321  # no such process: seen as ended
+
+    monkeypatch.setattr(forked_kernels, "_template", Ended())
+    monkeypatch.setattr(forked_kernels, "Template", Replacement)
+    spec = NbvalKernelspecManager().get_kernel_spec("python3")
+    provisioner = forked_kernels._provisioner_class()(kernel_id="test", kernel_spec=spec)
+    asyncio.run(provisioner.launch_kernel([sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"], env={}, cwd="."))
+    assert len(started) == 1 and forked_kernels._template is started[0]
+    assert provisioner.process.pid == 2**22 + 54321 and provisioner.process.poll() == 0
