@@ -70,7 +70,13 @@ def test_each_kernel_is_a_new_process_forked_from_the_template_in_the_asked_fold
 def test_an_interrupt_stops_the_running_cell(two_kernels):
     _, [(km, kc), _] = two_kernels
     sleeping = kc.execute("import time; time.sleep(60)")
-    time.sleep(0.5)
+    # Interrupt once the cell runs: a kernel that is not executing ignores SIGINT (ipykernel), and on a busy
+    # machine a fixed wait may end before the cell starts.
+    while True:
+        message = kc.get_iopub_msg(timeout=20)
+        if message["msg_type"] == "execute_input" and message["parent_header"].get("msg_id") == sleeping:
+            break
+    time.sleep(0.2)
     km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=20)
     assert reply["parent_header"]["msg_id"] == sleeping
