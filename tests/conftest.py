@@ -26,7 +26,7 @@ def pytest_configure(config):
     # nbval's kernels forked from one process per worker that has imported the libraries (tests/forked_kernels.py).
     from tests import forked_kernels
 
-    forked_kernels.install()
+    forked_kernels.install(config)
 
 
 def pytest_unconfigure(config):

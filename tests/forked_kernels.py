@@ -5,22 +5,28 @@ no notebook code before; nbval compares its outputs as strictly as ever. What
 changes is how that process starts. A new ``python -m ipykernel_launcher``
 spends about 3.4 s of CPU before the notebook's first cell computes anything:
 1 s to start the kernel, 2.4 s to import pandas, scipy.stats and statsmodels
-(the package imports them). Nine notebooks pay that nine times, half of the
-notebooks' share of the run. Here one *template* process per test worker
-imports ipykernel and the libraries once; each kernel is ``os.fork()`` of it
-and starts ipykernel's application exactly as ``ipykernel_launcher`` does,
-with the connection file, working folder and environment jupyter_client
-chose.
+(the package imports them). Nine notebooks paid that nine times, half of the
+notebooks' share of the run. Here one *template* process imports ipykernel
+and the libraries once; each kernel is ``os.fork()`` of it and starts
+ipykernel's application exactly as ``ipykernel_launcher`` does, with the
+connection file, working folder and environment jupyter_client chose.
+
+In a run with test workers (pytest-xdist), the controller starts the
+template when the run begins, while the workers collect, and the workers
+ask it for kernels over a Unix socket (``$BOLERO_KERNEL_TEMPLATE``): the
+imports are paid once per run. A process without a template of the
+controller's (``-n 0``, or the template ended) starts its own at its first
+kernel.
 
 What the template imports is decided by importing every module of the
 package (its build machinery apart) and pyplot, which five notebooks draw
 with; the package's own modules are then removed from ``sys.modules``, so
 each kernel imports ``bolero_evidence`` anew from the checkout, as a new
-process would. The libraries' import-time settings come
-from the environment the template was started with, the test worker's (one
-BLAS thread, set by tests/conftest.py); a kernel's environment differs from
-it only by the jupyter_client variables (connection, parent process), which
-no library reads at import.
+process would. The libraries' import-time settings come from the
+environment the template was started with, the test run's (one BLAS thread,
+set by tests/conftest.py); a kernel's environment differs from it only by
+the jupyter_client and pytest-xdist variables (connection, parent process,
+worker name), which no library reads at import.
 
 jupyter_client manages the forked kernel through its own provisioner
 (``LocalProvisioner``), given a process object that stands for the fork:
@@ -37,9 +43,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -58,10 +66,16 @@ def enabled() -> bool:
 # --- the template process -------------------------------------------------------------------------------------
 
 
-def serve() -> None:
-    """The template: import, then fork a kernel for each request read from stdin (one JSON line each)."""
+def serve(address: str) -> None:
+    """The template: import, then fork a kernel for each request (one JSON line per connection to ``address``).
+
+    It listens only once everything is imported, so a worker that connects earlier waits. It ends when its
+    standard input closes: the process that started it (the test run's controller, or a worker) has finished.
+    """
     import importlib
     import pkgutil
+    import selectors
+    import socket
 
     import ipykernel.ipkernel  # noqa: F401  (the kernel itself, IPython, zmq, tornado)
     import ipykernel.kernelapp  # noqa: F401
@@ -82,22 +96,42 @@ def serve() -> None:
         del sys.modules[name]
     # Ended kernels are reaped by the system: no zombie, and the worker sees the process gone.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    # Ctrl-C in the terminal reaches the whole process group: the worker stops the run, and the template ends
-    # when the worker closes its pipe (a KeyboardInterrupt here would only print a traceback).
+    # Ctrl-C in the terminal reaches the whole process group: pytest stops the run, and the template ends when
+    # its standard input closes (a KeyboardInterrupt here would only print a traceback).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    requests, replies = sys.stdin.buffer, sys.stdout.buffer
-    replies.write(b"ready\n")
-    replies.flush()
-    for line in requests:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request)  # never returns
-        replies.write(f"{pid}\n".encode())
-        replies.flush()
-    # The worker closed the pipe: its run is over. Nothing to save, and an interpreter holding pandas, SciPy and
-    # statsmodels takes most of a second to tear down.
-    os._exit(0)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen()
+    events = selectors.DefaultSelector()
+    events.register(listener, selectors.EVENT_READ)
+    events.register(sys.stdin.buffer, selectors.EVENT_READ)
+    while True:
+        for key, _ in events.select():
+            if key.fileobj is not listener:
+                if not sys.stdin.buffer.read1(1024):
+                    # Nothing to save, and an interpreter holding pandas, SciPy and statsmodels takes most of
+                    # a second to tear down.
+                    os._exit(0)
+                continue
+            connection, _ = listener.accept()
+            with connection:
+                request = json.loads(_read_line(connection))
+                pid = os.fork()
+                if pid == 0:
+                    listener.close()
+                    connection.close()
+                    _become_kernel(request)  # never returns
+                connection.sendall(f"{pid}\n".encode())
+
+
+def _read_line(connection) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def _become_kernel(request: dict) -> None:
@@ -107,7 +141,7 @@ def _become_kernel(request: dict) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a new interpreter: an interrupt stops the cell
         null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):  # not the template's pipes to the worker
+        for fd in (0, 1, 2):  # not the template's standard streams
             os.dup2(null, fd)
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -131,26 +165,67 @@ def _become_kernel(request: dict) -> None:
 # --- the worker's side ------------------------------------------------------------------------------------------
 
 
+class TemplateEnded(RuntimeError):
+    """The template process is gone: a kernel cannot be forked from it."""
+
+
 class Template:
-    """The template process of this test worker, started at the first kernel."""
+    """A template process: started by this process (``start``), or by the test run's controller (``attach``)."""
 
-    def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", "from tests.forked_kernels import serve; serve()"],
-                                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        if self.process.stdout.readline() != b"ready\n":
-            raise RuntimeError(f"the kernel template did not start (exit {self.process.wait()})")
+    def __init__(self, pid: int, address: str, process: subprocess.Popen | None = None) -> None:
+        self.pid, self.address, self.process = pid, address, process
 
-    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
-        self.process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
-        self.process.stdin.flush()
-        reply = self.process.stdout.readline()
-        if not reply.strip().isdigit():
-            raise RuntimeError("the kernel template ended")
-        return int(reply)
+    @classmethod
+    def start(cls) -> Template:
+        """Start a template; it is ready when it listens (``fork`` waits for that)."""
+        address = os.path.join(tempfile.mkdtemp(prefix="bolero-kernels-"), "template")
+        process = subprocess.Popen([sys.executable, "-c", "import sys; from tests.forked_kernels import serve; serve(sys.argv[1])",
+                                    address], cwd=ROOT, stdin=subprocess.PIPE)
+        return cls(process.pid, address, process)
+
+    @classmethod
+    def attach(cls, shared: str) -> Template:
+        """The template named by ``$BOLERO_KERNEL_TEMPLATE`` (``pid:address``), started by the controller."""
+        pid, address = shared.split(":", 1)
+        return cls(int(pid), address)
+
+    def alive(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str], *, ready_within: float = 120.0) -> int:
+        """A kernel forked from the template; its process id."""
+        import socket
+
+        request = json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n"
+        deadline = time.monotonic() + ready_within
+        while True:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                try:
+                    connection.connect(self.address)
+                except (FileNotFoundError, ConnectionRefusedError):
+                    # Still importing (it listens when ready), or gone.
+                    if not self.alive() or time.monotonic() > deadline:
+                        raise TemplateEnded(f"no kernel template listening at {self.address} (process {self.pid})") from None
+                    time.sleep(0.05)
+                    continue
+                connection.sendall(request)
+                reply = _read_line(connection)
+            if not reply.strip().isdigit():
+                raise TemplateEnded(f"the kernel template (process {self.pid}) ended")
+            return int(reply)
 
     def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
+        """End a template this process started (it exits when its standard input closes)."""
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+            shutil.rmtree(os.path.dirname(self.address), ignore_errors=True)
 
 
 class ForkedProcess:
@@ -189,7 +264,36 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-_template: Template | None = None
+ADDRESS_VARIABLE = "BOLERO_KERNEL_TEMPLATE"
+_template: Template | None = None  # the template this process forks its kernels from
+_shared: Template | None = None  # the template the controller started for its workers
+
+
+def _template_to_fork() -> Template:
+    """The controller's template if there is one and it lives, else one of this process's own."""
+    global _template
+    if _template is None or not _template.alive():
+        shared = os.environ.get(ADDRESS_VARIABLE)
+        attached = Template.attach(shared) if shared else None
+        _template = attached if attached is not None and attached.alive() else Template.start()
+    return _template
+
+
+def _fork(cmd: list[str], cwd: str, env: dict[str, str]) -> int:
+    global _template
+    template = _template_to_fork()
+    try:
+        return template.fork(cmd, cwd, env)
+    except TemplateEnded:
+        if template.process is not None:
+            raise
+        _template = Template.start()  # the controller's template ended: one of this worker's own
+        return _template.fork(cmd, cwd, env)
+
+
+def template_pid() -> int | None:
+    """The process id of the template this process forks its kernels from (None before the first kernel)."""
+    return None if _template is None else _template.pid
 
 
 def _provisioner_class():
@@ -197,14 +301,11 @@ def _provisioner_class():
 
     class ForkProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd, **kwargs):
-            global _template
             if not _is_this_python_kernel(cmd):  # another interpreter or kernel: started as usual
                 return await super().launch_kernel(cmd, **kwargs)
-            if _template is None or _template.process.poll() is not None:  # not started yet, or ended (killed)
-                _template = Template()
             env = {key: str(value) for key, value in (kwargs.get("env") or os.environ).items()}
             cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = _template.fork(list(cmd), cwd, env)
+            pid = _fork(list(cmd), cwd, env)
             self.process = ForkedProcess(pid)
             self.pid = self.pgid = pid
             self.cwd = cwd
@@ -239,17 +340,37 @@ def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
     return km, kc
 
 
-def install() -> None:
-    """Make nbval start its kernels here (tests/conftest.py calls this when the run starts)."""
-    if enabled():
-        import nbval.kernel
+def install(config) -> None:
+    """Make nbval start its kernels here (tests/conftest.py calls this when the run starts).
 
-        nbval.kernel.start_new_kernel = start_new_kernel
+    The controller of a run with test workers (pytest-xdist) starts one template for all of them at once,
+    while they collect: the imports are paid once per run, not once per worker.
+    """
+    global _shared
+    if not enabled():
+        return
+    import nbval.kernel
+
+    nbval.kernel.start_new_kernel = start_new_kernel
+    workers = config.getoption("numprocesses", None)  # pytest-xdist's -n: a number, "auto" or "logical"
+    controller = not hasattr(config, "workerinput") and workers not in (None, 0, "0")
+    if controller and config.getoption("nbval", False) and _notebooks_in(config.args) and ADDRESS_VARIABLE not in os.environ:
+        _shared = Template.start()
+        os.environ[ADDRESS_VARIABLE] = f"{_shared.pid}:{_shared.address}"  # the workers inherit it
+
+
+def _notebooks_in(args: list[str]) -> bool:
+    """Whether the paths the run was given hold a notebook (``analysis/``, or a notebook named alone)."""
+    paths = [Path(arg.split("::", 1)[0]) for arg in args]
+    return any(path.suffix == ".ipynb" or (path.is_dir() and next(path.glob("*.ipynb"), None) is not None) for path in paths)
 
 
 def close() -> None:
-    """End this worker's template (its kernels have ended; one left running would end with it)."""
-    global _template
-    if _template is not None:
-        _template.close()
-        _template = None
+    """End the templates this process started (their kernels have ended; one left running would end with them)."""
+    global _template, _shared
+    for template in (_template, _shared):
+        if template is not None:
+            template.close()
+    if _shared is not None and os.environ.get(ADDRESS_VARIABLE, "").startswith(f"{_shared.pid}:"):
+        del os.environ[ADDRESS_VARIABLE]
+    _template = _shared = None

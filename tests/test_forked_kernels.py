@@ -56,7 +56,10 @@ def test_each_kernel_is_a_new_process_forked_from_the_template_in_the_asked_fold
     folder, [(_, first), (_, second)] = two_kernels
     run(first, "left_by_another_kernel = 1")
     states = [json.loads(run(kc, STATE)[1]) for kc in (first, second)]
-    template = forked_kernels._template.process.pid
+    template = forked_kernels.template_pid()
+    shared = os.environ.get(forked_kernels.ADDRESS_VARIABLE)
+    if shared:  # a run with workers: the controller's template serves them all
+        assert template == int(shared.split(":", 1)[0])
     for state in states:
         # The template's child, not the worker's: a kernel started as usual would fail this.
         assert state["ppid"] == template and state["pid"] not in (template, os.getpid())
@@ -108,40 +111,60 @@ def test_the_worker_side_sees_an_ended_process_as_ended():
 
 
 def test_the_template_outlives_a_ctrl_c_meant_for_the_run(two_kernels):
-    # Ctrl-C reaches the worker's whole process group; the worker decides what stops, and then closes the template.
+    # Ctrl-C reaches the whole process group; pytest decides what stops, and then closes the template.
     import signal
 
-    template = forked_kernels._template.process
-    os.kill(template.pid, signal.SIGINT)
+    os.kill(forked_kernels.template_pid(), signal.SIGINT)
     time.sleep(0.3)
-    assert template.poll() is None
+    assert forked_kernels._template.alive()
 
 
-def test_an_ended_template_is_started_again_at_the_next_kernel(monkeypatch):
+def test_an_ended_template_is_replaced_by_one_of_this_process(monkeypatch):
     import asyncio
     import sys
 
     from nbval.kernel import NbvalKernelspecManager
 
     class Ended:
-        class process:
-            @staticmethod
-            def poll():
-                return -9
+        pid, process = 2**22 + 12345, None
+
+        def alive(self):
+            return False
 
     started = []
 
     class Replacement:
+        pid, process = 2**22 + 1, "started here"
+
         def __init__(self):
             started.append(self)
+
+        def alive(self):
+            return True
 
         def fork(self, argv, cwd, env):
             return 2**22 + 54321  # no such process: seen as ended
 
     monkeypatch.setattr(forked_kernels, "_template", Ended())
-    monkeypatch.setattr(forked_kernels, "Template", Replacement)
+    monkeypatch.setenv(forked_kernels.ADDRESS_VARIABLE, f"{Ended.pid}:/nowhere")  # the controller's, gone too
+    monkeypatch.setattr(forked_kernels.Template, "start", classmethod(lambda cls: Replacement()))
     spec = NbvalKernelspecManager().get_kernel_spec("python3")
     provisioner = forked_kernels._provisioner_class()(kernel_id="test", kernel_spec=spec)
     asyncio.run(provisioner.launch_kernel([sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"], env={}, cwd="."))
     assert len(started) == 1 and forked_kernels._template is started[0]
     assert provisioner.process.pid == 2**22 + 54321 and provisioner.process.poll() == 0
+
+
+def test_a_template_that_never_listens_is_reported_not_waited_for(tmp_path):
+    # A template gone before it listened (an import failed, say): the worker is told, within the wait.
+    gone = forked_kernels.Template(2**22 + 12345, str(tmp_path / "template"))
+    started = time.monotonic()
+    with pytest.raises(forked_kernels.TemplateEnded, match="no kernel template listening"):
+        gone.fork(["python"], str(tmp_path), {}, ready_within=30)
+    assert time.monotonic() - started < 5
+
+
+def test_the_controller_starts_a_template_only_for_a_run_with_notebooks(tmp_path):
+    (tmp_path / "nb.ipynb").write_text("{}")
+    assert forked_kernels._notebooks_in([str(tmp_path)]) and forked_kernels._notebooks_in([f"{tmp_path / 'nb.ipynb'}::Cell 0"])
+    assert not forked_kernels._notebooks_in(["tests/stats", "tests/data/test_required.py::test_missing_figure_names_table_and_key"])
