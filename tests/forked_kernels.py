@@ -196,7 +196,9 @@ class Template:
             os.kill(self.pid, 0)
         except ProcessLookupError:
             return False
-        return True
+        # The controller's template, ended but not yet reaped by the controller, is a zombie: gone all the same.
+        stat = Path(f"/proc/{self.pid}/stat")
+        return not (stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z")
 
     def fork(self, argv: list[str], cwd: str, env: dict[str, str], *, ready_within: float = 120.0) -> int:
         """A kernel forked from the template; its process id."""

@@ -168,3 +168,21 @@ def test_the_controller_starts_a_template_only_for_a_run_with_notebooks(tmp_path
     (tmp_path / "nb.ipynb").write_text("{}")
     assert forked_kernels._notebooks_in([str(tmp_path)]) and forked_kernels._notebooks_in([f"{tmp_path / 'nb.ipynb'}::Cell 0"])
     assert not forked_kernels._notebooks_in(["tests/stats", "tests/data/test_required.py::test_missing_figure_names_table_and_key"])
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="tells an ended process by /proc")
+def test_an_ended_template_not_yet_reaped_counts_as_ended():
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 10
+    while open(f"/proc/{ended.pid}/stat").read().rsplit(")", 1)[-1].split()[0] != "Z" and time.monotonic() < deadline:
+        time.sleep(0.02)  # exited, and not waited for: a zombie, as the controller's template is until the run ends
+    assert not forked_kernels.Template(ended.pid, "/nowhere").alive()
+    ended.wait()
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        assert forked_kernels.Template(running.pid, "/nowhere").alive()
+    finally:
+        running.kill()
+        running.wait()
