@@ -23,7 +23,7 @@ DATA = ROOT / "data"
 
 
 def pytest_configure(config):
-    # nbval's kernels forked from one process per worker that has imported the libraries (tests/forked_kernels.py).
+    # nbval's kernels forked from one process per run that has imported the libraries (tests/forked_kernels.py).
     from tests import forked_kernels
 
     forked_kernels.install(config)
