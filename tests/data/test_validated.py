@@ -29,7 +29,7 @@ def _load(data_dir):
 def _checks_would_fail(monkeypatch):
     """Make the cross-table pass report a problem: a load that does not run the checks does not see it."""
     problem = loader.Problem("x.csv", 2, "value", "1", "a planted problem")
-    monkeypatch.setattr(loader, "cross_table_problems", lambda tables, data_dir: [problem])
+    monkeypatch.setattr(loader, "cross_table_problems", lambda tables, data_dir, digests=None: [problem])
 
 
 def test_a_clean_verdict_is_recorded_and_reused_for_the_same_bytes(project, monkeypatch):

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .errors import Problem
 from .printed import parse_printed
+from .reuse import TableDigests, reused_problems
 
 __all__ = ["arm_sizes", "cross_table_problems"]
 
@@ -245,7 +246,7 @@ def _synonym_problems(synonyms: pd.DataFrame, tables: dict[str, pd.DataFrame], p
                               f"a value that occurs in column {row[column_col]!r} of {row[table_col]}.csv")
 
 
-def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> list[Problem]:
+def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path, digests: TableDigests | None = None) -> list[Problem]:
     """Run every cross-table check.
 
     Parameters
@@ -254,6 +255,9 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> lis
         The tables as loaded, already valid against the schema.
     data_dir : Path
         Folder of the CSV files, for the file names in the messages.
+    digests : TableDigests, optional
+        Each table's content key (see :mod:`bolero_evidence.data.reuse`): a check whose tables have
+        the same content as when it last ran in this process gives the same problems without running.
 
     Returns
     -------
@@ -261,26 +265,41 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], data_dir: Path) -> lis
     """
     def path(name):
         return data_dir / f"{name}.csv"
-    design = tables["design"]
-    sizes = {p: arm_sizes(design, p) for p in ("patients_randomised", "safety_population")}
-    problems: list[Problem] = []
-    for name in _INTERVALS:
-        problems += _interval_problems(name, tables[name], path(name))
-    problems += _count_percent_problems(tables["pfs"], path("pfs"), ["data_cut", "assessment", "arm"],
-                                        "events_n", "events_pct", sizes, lambda row: "patients_randomised")
-    problems += _count_percent_problems(tables["exposure"], path("exposure"), ["data_cut", "measure", "drug", "arm"],
-                                        "n", "pct", sizes, lambda row: _POPULATION.get(row["measure"], "patients_randomised"))
-    problems += _arms_add_up(design, path("design"), ["parameter"], None, None)
-    problems += _arms_add_up(tables["exposure"], path("exposure"), ["data_cut", "measure", "drug"], "statistic", "n")
-    problems += _response_composition(tables["response"], path("response"))
-    problems += _table_n_problems(tables["adverse_events"], path("adverse_events"), sizes["safety_population"], "safety_population")
+
+    def sizes(design):
+        return {p: arm_sizes(design, p) for p in ("patients_randomised", "safety_population")}
+
+    # (name, the tables the check reads, the check): each check is given those tables alone.
+    checks = [(f"intervals {name}", [name], lambda t, name=name: _interval_problems(name, t[name], path(name))) for name in _INTERVALS]
+    checks += [
+        ("counts and percentages pfs", ["pfs", "design"],
+         lambda t: _count_percent_problems(t["pfs"], path("pfs"), ["data_cut", "assessment", "arm"], "events_n", "events_pct",
+                                           sizes(t["design"]), lambda row: "patients_randomised")),
+        ("counts and percentages exposure", ["exposure", "design"],
+         lambda t: _count_percent_problems(t["exposure"], path("exposure"), ["data_cut", "measure", "drug", "arm"], "n", "pct",
+                                           sizes(t["design"]), lambda row: _POPULATION.get(row["measure"], "patients_randomised"))),
+        ("arms add up design", ["design"], lambda t: _arms_add_up(t["design"], path("design"), ["parameter"], None, None)),
+        ("arms add up exposure", ["exposure"],
+         lambda t: _arms_add_up(t["exposure"], path("exposure"), ["data_cut", "measure", "drug"], "statistic", "n")),
+        ("response composition", ["response"], lambda t: _response_composition(t["response"], path("response"))),
+        ("table n adverse_events", ["adverse_events", "design"],
+         lambda t: _table_n_problems(t["adverse_events"], path("adverse_events"), sizes(t["design"])["safety_population"], "safety_population")),
+    ]
     if "baseline" in tables and len(tables["baseline"]):
-        sub = {"received_adjuvant_therapy": ("patients_adjuvant_therapy", arm_sizes(design, "patients_adjuvant_therapy"))}
-        problems += _table_n_problems(tables["baseline"], path("baseline"), sizes["patients_randomised"], "patients_randomised", sub)
-    for name, frame in tables.items():
-        problems += _inference_problems(frame, path(name))
+        def baseline_n(t):
+            sub = {"received_adjuvant_therapy": ("patients_adjuvant_therapy", arm_sizes(t["design"], "patients_adjuvant_therapy"))}
+            return _table_n_problems(t["baseline"], path("baseline"), sizes(t["design"])["patients_randomised"], "patients_randomised", sub)
+        checks.append(("table n baseline", ["baseline", "design"], baseline_n))
+    checks += [(f"inference {name}", [name], lambda t, name=name: _inference_problems(t[name], path(name))) for name in tables]
     if "trial_conduct" in tables:
-        problems += _death_cause_problems(tables["trial_conduct"], tables["exposure"], path("trial_conduct"))
+        checks.append(("death causes", ["trial_conduct", "exposure"],
+                       lambda t: _death_cause_problems(t["trial_conduct"], t["exposure"], path("trial_conduct"))))
     if "label_synonyms" in tables:
-        problems += _synonym_problems(tables["label_synonyms"], tables, path("label_synonyms"))
+        # The check reads the tables the synonyms name (a name that is no table stays a problem: it is not given).
+        synonyms = tables["label_synonyms"]
+        named = {name for column in ("table", "target_table") for name in synonyms[column].dropna()} & set(tables) - {"label_synonyms"}
+        checks.append(("synonyms", ["label_synonyms", *sorted(named)], lambda t: _synonym_problems(t["label_synonyms"], t, path("label_synonyms"))))
+    problems: list[Problem] = []
+    for name, reads, check in checks:
+        problems += reused_problems(name, reads, check, tables, data_dir, digests)
     return problems

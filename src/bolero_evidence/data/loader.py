@@ -40,6 +40,7 @@ from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 from .quotes import quote_claim_problems
 from .required import required_figure_problems
+from .reuse import reused_problems
 from .structure import descriptor_problems, file_problems
 from .validated import known_valid, remember_valid, validation_key
 
@@ -100,7 +101,7 @@ def _frictionless_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
     if stale:
         needed = {r["name"] for r in stale} | {_reference(f, r["name"]) for r in stale for f in r["schema"].get("foreignKeys", [])}
         subset = dict(descriptor, resources=[r for r in descriptor["resources"] if r["name"] in needed])
-        found = _frictionless_report(data_dir, subset)
+        found = _frictionless_report(data_dir, subset, [r["name"] for r in stale])
         for r in stale:
             if len(_FRICTIONLESS_CACHE) > 256:
                 _FRICTIONLESS_CACHE.clear()
@@ -123,15 +124,19 @@ def _resource_key(data_dir: Path, descriptor: dict, resource: dict) -> tuple:
     return tuple((json.dumps(r, sort_keys=True), hashlib.sha256((data_dir / r["path"]).read_bytes()).hexdigest()) for r in involved)
 
 
-def _frictionless_report(data_dir: Path, descriptor: dict) -> dict[str, list[Problem]]:
-    """Frictionless's problems per resource path."""
+def _frictionless_report(data_dir: Path, descriptor: dict, names: list[str]) -> dict[str, list[Problem]]:
+    """Frictionless's problems per resource path, for the resources ``names`` of the package ``descriptor``.
+
+    The package holds the tables their foreign keys name as well; those are read as lookups, not
+    validated themselves (their own problems were found when they last changed).
+    """
     # Imported here, not at the top: half a second, and a kernel whose data passed validation before never needs it.
     import frictionless
 
     problems: dict[str, list[Problem]] = {}
     package = frictionless.Package(descriptor, basepath=str(data_dir))
-    report = package.validate()
-    for task in report.tasks:
+    tasks = [task for name in names for task in package.get_resource(name).validate().tasks]
+    for task in tasks:
         path = data_dir / Path(task.place).name
         listed = problems.setdefault(Path(task.place).name, [])
         for error in task.errors:
@@ -180,7 +185,7 @@ def _read_csv(path: Path, resource: dict) -> pd.DataFrame:
     caller can change what the next one reads.
     """
     data = path.read_bytes()
-    key = (hashlib.sha256(data).hexdigest(), json.dumps(resource["schema"], sort_keys=True))
+    key = _table_digest(data, resource)
     frame = _PARSED.get(key)
     if frame is None:
         dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in resource["schema"]["fields"]}
@@ -192,6 +197,11 @@ def _read_csv(path: Path, resource: dict) -> pd.DataFrame:
 
 
 _PARSED: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _table_digest(data: bytes, resource: dict) -> tuple[str, str]:
+    """What a table's frame, and so every check of it, depends on: its bytes and its schema."""
+    return hashlib.sha256(data).hexdigest(), json.dumps(resource["schema"], sort_keys=True)
 
 
 def _row_problems(name: str, frame: pd.DataFrame, path: Path) -> list[Problem]:
@@ -312,13 +322,16 @@ def _load_tables_cached(data_dir: Path, _fingerprint: tuple) -> Tables:
     if problems:
         raise DataValidationError(problems)
     tables = {r["name"]: _read_csv(data_dir / r["path"], r) for r in descriptor["resources"]}
-    for name, frame in tables.items():
-        problems.extend(_row_problems(name, frame, data_dir / f"{name}.csv"))
+    # The checks below run again only for tables whose content changed since they last ran here (reuse.py).
+    digests = {r["name"]: _table_digest((data_dir / r["path"]).read_bytes(), r) for r in descriptor["resources"]}
+    for name in tables:
+        problems.extend(reused_problems(f"rows {name}", [name], lambda t, name=name: _row_problems(name, t[name], data_dir / f"{name}.csv"),
+                                        tables, data_dir, digests))
     if problems:
         raise DataValidationError(problems)
-    problems.extend(cross_table_problems(tables, data_dir))
+    problems.extend(cross_table_problems(tables, data_dir, digests))
     problems.extend(quote_claim_problems(tables, data_dir))
-    problems.extend(required_figure_problems(tables, data_dir))
+    problems.extend(required_figure_problems(tables, data_dir, digests=digests))
     if problems:
         raise DataValidationError(problems)
     remember_valid(data_dir, key)

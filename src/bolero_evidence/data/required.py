@@ -48,6 +48,7 @@ import pandas as pd
 
 from .checks import plain_rows
 from .errors import Problem
+from .reuse import TableDigests, reused_problems
 
 __all__ = ["REQUIRED_FIGURES", "RequiredFigure", "required_figure_problems", "required_figures"]
 
@@ -115,7 +116,7 @@ def _candidates(records: dict[str, dict], by_value: dict, figure: RequiredFigure
 
 
 def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
-                             figures: tuple[RequiredFigure, ...] | None = None) -> list[Problem]:
+                             figures: tuple[RequiredFigure, ...] | None = None, digests: TableDigests | None = None) -> list[Problem]:
     """A problem for each required figure that is missing, printed with different values, or lacks a needed cell.
 
     Parameters
@@ -126,24 +127,50 @@ def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
         Folder of the CSV files, for the file names in the messages.
     figures : tuple of RequiredFigure, optional
         Defaults to :func:`required_figures`.
+    digests : TableDigests, optional
+        Each table's content key (see :mod:`bolero_evidence.data.reuse`): the figures of a table whose
+        content is as when they were last checked in this process give the same problems unchecked.
 
     Returns
     -------
     list of Problem
+        Table by table, in the order the tables first occur in ``figures``: the figures in their order,
+        then the empty cells they need.
     """
+    figures = figures if figures is not None else required_figures()
+    by_table: dict[str, list[RequiredFigure]] = {}
+    for figure in figures:
+        by_table.setdefault(figure.table, []).append(figure)
+    problems: list[Problem] = []
+    for table, of_table in by_table.items():
+        if table not in tables:
+            problems += [_table_missing(figure, data_dir) for figure in of_table]
+            continue
+        # One check per table: a broken copy of data/ checks again only the figures of the table it changed.
+        of_table = tuple(of_table)
+        problems += reused_problems(("required figures", of_table), [table],  # the figures are an argument: part of the name
+                                    lambda t, table=table, of_table=of_table: _table_problems(t[table], data_dir / f"{table}.csv", of_table),
+                                    tables, data_dir, digests)
+    return problems
+
+
+def _table_missing(figure: RequiredFigure, data_dir: Path) -> Problem:
+    columns = [column for column, _ in figure.key]
+    return Problem(data_dir / f"{figure.table}.csv", None, None, None,
+                   f"table {figure.table!r} with columns {', '.join(columns)}, needed by {figure.analyses}")
+
+
+def _table_problems(frame: pd.DataFrame, path: Path, figures: tuple[RequiredFigure, ...]) -> list[Problem]:
+    """The problems of the figures of one table (all of ``figures`` are of this table)."""
     problems: list[Problem] = []
     empty: dict[tuple, tuple[str, list[str]]] = {}
-    figures = figures if figures is not None else required_figures()
     # Plain records, not pandas masks: some 300 figures over a few hundred rows each take milliseconds this way.
-    records = {name: dict(plain_rows(tables[name])) for name in {f.table for f in figures} if name in tables}
+    records = {figures[0].table: dict(plain_rows(frame))}
     by_value: dict[tuple[str, str], dict[object, list[tuple[object, dict]]]] = {}
     for figure in figures:
-        path = data_dir / f"{figure.table}.csv"
-        frame = tables.get(figure.table)
         columns = [column for column, _ in figure.key]
-        if frame is None or not set(columns) <= set(frame.columns):
-            problems.append(Problem(path, None, None, None,
-                                    f"table {figure.table!r} with columns {', '.join(columns)}, needed by {figure.analyses}"))
+        if not set(columns) <= set(frame.columns):
+            problems.append(_table_missing(figure, path.parent))
             continue
         rows = [(i, record) for i, record in _candidates(records, by_value, figure) if _matches(record, figure)]
         how = " (data cut and assessment as stated or inferred)" if figure.attributed else ""
@@ -161,7 +188,7 @@ def required_figure_problems(tables: dict[str, pd.DataFrame], data_dir: Path,
             for index, record in rows:
                 if pd.isna(record[figure.needs]):
                     # The same cell may be needed under a stated and an attributed key: one problem, every analysis named.
-                    empty.setdefault((path, int(index) + 2, figure.needs), (figure.describe(), []))[1].extend(figure.analyses.split())
-    for (path, line, column), (key, analyses) in empty.items():
+                    empty.setdefault((int(index) + 2, figure.needs), (figure.describe(), []))[1].extend(figure.analyses.split())
+    for (line, column), (key, analyses) in empty.items():
         problems.append(Problem(path, line, column, "", f"a {column} for {key}, required by {' '.join(sorted(set(analyses)))}"))
     return problems
