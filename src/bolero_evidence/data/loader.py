@@ -40,7 +40,7 @@ from .errors import DataValidationError, Problem
 from .printed import parse_printed, qualifier_matches
 from .quotes import quote_claim_problems
 from .required import required_figure_problems
-from .reuse import reused_problems
+from .reuse import TableDigests, reused_problems
 from .structure import descriptor_problems, file_problems
 from .validated import known_valid, remember_valid, validation_key
 
@@ -177,23 +177,26 @@ def _primary_key(descriptor: dict, name: str) -> list[str]:
     return [key] if isinstance(key, str) else list(key)
 
 
-def _read_csv(path: Path, resource: dict) -> pd.DataFrame:
-    """The table as the schema types it; parsed once per content and schema in a process.
+def _read_tables(data_dir: Path, descriptor: dict) -> tuple[Tables, TableDigests]:
+    """Every table as its schema types it, with its content key (:func:`_table_digest`); each file read once.
 
-    A broken copy of ``data/`` (the fuzz and validation tests make a hundred) changes one file: the
-    other fifteen are taken from the last parse of the same bytes. A copy is returned, so that no
-    caller can change what the next one reads.
+    A table is parsed once per content and schema in a process: a broken copy of ``data/`` (the fuzz and
+    validation tests make a hundred) changes one file, and the other fifteen are taken from the last parse
+    of the same bytes. Copies are returned, so that no caller can change what the next one reads.
     """
-    data = path.read_bytes()
-    key = _table_digest(data, resource)
-    frame = _PARSED.get(key)
-    if frame is None:
-        dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in resource["schema"]["fields"]}
-        frame = pd.read_csv(io.BytesIO(data), dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
-        if len(_PARSED) >= 64:  # a long test session's broken copies: keep the memory bounded
-            _PARSED.clear()
-        _PARSED[key] = frame
-    return frame.copy()
+    tables, digests = {}, {}
+    for resource in descriptor["resources"]:
+        data = (data_dir / resource["path"]).read_bytes()
+        key = digests[resource["name"]] = _table_digest(data, resource)
+        frame = _PARSED.get(key)
+        if frame is None:
+            dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in resource["schema"]["fields"]}
+            frame = pd.read_csv(io.BytesIO(data), dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
+            if len(_PARSED) >= 64:  # a long test session's broken copies: keep the memory bounded
+                _PARSED.clear()
+            _PARSED[key] = frame
+        tables[resource["name"]] = frame.copy()
+    return tables, digests
 
 
 _PARSED: dict[tuple[str, str], pd.DataFrame] = {}
@@ -317,13 +320,12 @@ def _load_tables_cached(data_dir: Path, _fingerprint: tuple) -> Tables:
     descriptor = _descriptor(data_dir)
     key = validation_key(data_dir)
     if known_valid(data_dir, key):  # these bytes passed every check below before (see .validated)
-        return {r["name"]: _read_csv(data_dir / r["path"], r) for r in descriptor["resources"]}
+        return _read_tables(data_dir, descriptor)[0]
     problems = _frictionless_problems(data_dir, descriptor)
     if problems:
         raise DataValidationError(problems)
-    tables = {r["name"]: _read_csv(data_dir / r["path"], r) for r in descriptor["resources"]}
     # The checks below run again only for tables whose content changed since they last ran here (reuse.py).
-    digests = {r["name"]: _table_digest((data_dir / r["path"]).read_bytes(), r) for r in descriptor["resources"]}
+    tables, digests = _read_tables(data_dir, descriptor)
     for name in tables:
         problems.extend(reused_problems(f"rows {name}", [name], lambda t, name=name: _row_problems(name, t[name], data_dir / f"{name}.csv"),
                                         tables, data_dir, digests))
