@@ -257,17 +257,3 @@ def test_pandoc_runs_with_a_larger_allocation_area_where_it_accepts_one(tmp_path
     assert render_module._runtime_options(str(refusing)) == ()
     assert render_module._runtime_options(str(tmp_path / "no-such-pandoc")) == ()
 
-
-def test_the_allocation_area_does_not_change_a_byte_of_the_output(tmp_path):
-    """The article rendered with pandoc's default runtime and with the larger area: the same HTML and DOCX bytes."""
-    from unittest import mock
-
-    from bolero_evidence.pipeline import render as render_module
-
-    project = make_project(tmp_path / "mini")
-    epoch = 1_700_000_000  # the DOCX is dated: one date for both
-    render_with_pandoc(Project(project), tmp_path / "larger", progress=lambda line: None, source_date_epoch=epoch)
-    with mock.patch.object(render_module, "_runtime_options", lambda binary: ()):
-        render_with_pandoc(Project(project), tmp_path / "default", progress=lambda line: None, source_date_epoch=epoch)
-    for name in ("index.html", "index.docx"):
-        assert (tmp_path / "default" / name).read_bytes() == (tmp_path / "larger" / name).read_bytes(), name

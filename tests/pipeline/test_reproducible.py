@@ -54,6 +54,22 @@ def test_two_renders_with_one_epoch_are_byte_identical(renders, name):
     assert (renders["first"] / name).read_bytes() == (renders["second"] / name).read_bytes()
 
 
+@pytest.fixture(scope="module")
+def default_runtime(tmp_path_factory):
+    """The fixture rendered with EPOCH by pandoc with its default runtime (``render.RUNTIME_OPTIONS`` left out)."""
+    from unittest import mock
+
+    from bolero_evidence.pipeline import render
+
+    with mock.patch.object(render, "_runtime_options", lambda binary: ()):
+        return _render(tmp_path_factory.mktemp("default-runtime"), "default-runtime", EPOCH)
+
+
+@pytest.mark.parametrize("name", ["index.pdf", "index.docx", "index.html"])
+def test_pandoc_s_allocation_area_does_not_change_a_byte(renders, default_runtime, name):
+    assert (default_runtime / name).read_bytes() == (renders["first"] / name).read_bytes()
+
+
 @pytest.mark.parametrize("name", ["index.pdf", "index.docx"])
 def test_another_epoch_gives_another_file(renders, name):
     # The case that must fail the comparison above: the creation time is in the file.
