@@ -12,9 +12,8 @@ ipykernel's application exactly as ``ipykernel_launcher`` does, with the
 connection file, working folder and environment jupyter_client chose.
 
 In a run with test workers (pytest-xdist), the controller starts the
-template when the run begins, while the workers collect, and the workers
-ask it for kernels over a Unix socket (``$BOLERO_KERNEL_TEMPLATE``): the
-imports are paid once per run. A process without a template of the
+template when the run begins, and the workers ask it for kernels over a Unix
+socket (``$BOLERO_KERNEL_TEMPLATE``): the imports are paid once per run. A process without a template of the
 controller's (``-n 0``, or the template ended) starts its own at its first
 kernel.
 
@@ -28,6 +27,18 @@ set by tests/conftest.py); a kernel's environment differs from it only by
 the jupyter_client and pytest-xdist variables (connection, parent process,
 worker name), which no library reads at import.
 
+The test workers are forked from the same template (issue 14: each worker
+spent some 5 s of CPU importing the same libraries to collect the tests). The
+controller gives pytest-xdist ``tests/worker_launcher.py`` as the Python of
+its workers (``--tx popen//python=...``); xdist starts it as it would start
+Python, and it hands its standard streams, arguments, folder and environment
+to the template, which forks a process that runs xdist's bootstrap on them.
+That process drops the template's modules of this checkout (``tests``, the
+package), so the tests and the package are imported anew, and resets what
+the template's environment set at import: matplotlib's backend (the
+kernels' inline one), to the one a new process has. Where the launcher finds
+no template, it becomes Python itself: the worker starts as usual.
+
 jupyter_client manages the forked kernel through its own provisioner
 (``LocalProvisioner``), given a process object that stands for the fork:
 it polls, signals and kills the kernel's process group as it would a child's.
@@ -35,7 +46,7 @@ The template ignores SIGCHLD, so the system reaps an ended kernel and the
 process object sees it gone.
 
 Not used on Windows (no fork), or when ``BOLERO_NBVAL_FORK=0``: nbval then
-starts its kernels as usual. ``tests/test_forked_kernels.py`` tests
+starts its kernels, and xdist its workers, as usual. ``tests/test_forked_kernels.py`` tests
 the mechanism.
 """
 
@@ -43,6 +54,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -57,6 +69,7 @@ SWITCH = "BOLERO_NBVAL_FORK"
 # Not imported by the template: the build's own machinery (nbclient, pandoc, Typst), which no notebook uses.
 NOT_PRELOADED = ("bolero_evidence.pipeline", "bolero_evidence.cli")
 OWN_PACKAGE = "bolero_evidence"
+IMPORTED_ON_FIRST_USE = ("frictionless",)
 
 
 def enabled() -> bool:
@@ -92,6 +105,11 @@ def serve(address: str) -> None:
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     import matplotlib.pyplot  # noqa: F401
 
+    # What the package imports only when a function first needs it: the schema library of validation, which
+    # every test worker runs (a kernel whose data passed validation before never imports it, nor pays for it).
+    for name in IMPORTED_ON_FIRST_USE:
+        importlib.import_module(name)
+
     for name in [name for name in sys.modules if name == OWN_PACKAGE or name.startswith(OWN_PACKAGE + ".")]:
         del sys.modules[name]
     # Ended kernels are reaped by the system: no zombie, and the worker sees the process gone.
@@ -115,13 +133,34 @@ def serve(address: str) -> None:
                 continue
             connection, _ = listener.accept()
             with connection:
-                request = json.loads(_read_line(connection))
+                line, streams = _read_request(connection)
+                request = json.loads(line)
                 pid = os.fork()
                 if pid == 0:
                     listener.close()
+                    events.close()
+                    if request.get("kind") == "worker":
+                        _become_worker(request, streams, connection)  # never returns
                     connection.close()
                     _become_kernel(request)  # never returns
-                connection.sendall(f"{pid}\n".encode())
+                for fd in streams:
+                    os.close(fd)
+                if request.get("kind") != "worker":  # a worker tells its launcher itself
+                    connection.sendall(f"{pid}\n".encode())
+
+
+def _read_request(connection) -> tuple[bytes, list[int]]:
+    """One request line, and the file descriptors sent with it (a worker's standard streams)."""
+    import socket
+
+    data, streams = b"", []
+    while not data.endswith(b"\n"):
+        chunk, fds, _, _ = socket.recv_fds(connection, 65536, 3)
+        streams += fds
+        if not chunk:
+            break
+        data += chunk
+    return data, streams
 
 
 def _read_line(connection) -> bytes:
@@ -160,6 +199,60 @@ def _become_kernel(request: dict) -> None:
         status = stop.code if isinstance(stop.code, int) else 0
     finally:
         os._exit(status)
+
+
+def _become_worker(request: dict, streams: list[int], connection) -> None:
+    """Run pytest-xdist's bootstrap on the launcher's streams, as ``python -u -c <bootstrap>`` would (worker_launcher.py)."""
+    import atexit
+    import io
+    import types
+
+    status = 1
+    try:
+        connection.sendall(f"{os.getpid()}\n".encode())
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the worker waits for its own subprocesses (pandoc)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for target, fd in zip((0, 1, 2), streams, strict=True):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        # What the template's environment changed at import: matplotlib's backend (the kernels' inline one).
+        import matplotlib
+
+        if os.environ.get("MPLBACKEND"):
+            matplotlib.rcParams["backend"] = os.environ["MPLBACKEND"]
+        else:
+            matplotlib.rcParams._set("backend", matplotlib.rcParamsOrig["backend"])
+        # New standard streams on the launcher's descriptors, unbuffered as with -u.
+        sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "rb", closefd=False)))
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "wb", closefd=False), write_through=True)
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "wb", closefd=False), write_through=True, errors="backslashreplace")
+        # The worker imports the tests (through pytest, which rewrites their asserts) and the package anew.
+        for name in [name for name in sys.modules if name.split(".")[0] in ("tests", OWN_PACKAGE)]:
+            del sys.modules[name]
+        arguments = request["argv"]
+        code = arguments[arguments.index("-c") + 1]
+        sys.argv = ["-c", *arguments[arguments.index("-c") + 2:]]
+        main = types.ModuleType("__main__")
+        sys.modules["__main__"] = main
+        exec(compile(code, "<string>", "exec"), main.__dict__)  # noqa: S102 - pytest-xdist's own bootstrap line
+        status = 0
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            connection.sendall(f"{status}\n".encode())
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
 
 
 # --- the worker's side ------------------------------------------------------------------------------------------
@@ -345,8 +438,8 @@ def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
 def install(config) -> None:
     """Make nbval start its kernels here (tests/conftest.py calls this when the run starts).
 
-    The controller of a run with test workers (pytest-xdist) starts one template for all of them at once,
-    while they collect: the imports are paid once per run, not once per worker.
+    The controller of a run with test workers (pytest-xdist) starts one template for all of them, and has
+    xdist fork its workers from it too: the imports are paid once per run, not once per worker and kernel.
     """
     global _shared
     if not enabled():
@@ -356,15 +449,12 @@ def install(config) -> None:
     nbval.kernel.start_new_kernel = start_new_kernel
     workers = config.getoption("numprocesses", None)  # pytest-xdist's -n: a number, "auto" or "logical"
     controller = not hasattr(config, "workerinput") and workers not in (None, 0, "0")
-    if controller and config.getoption("nbval", False) and _notebooks_in(config.args) and ADDRESS_VARIABLE not in os.environ:
+    if controller and ADDRESS_VARIABLE not in os.environ:
         _shared = Template.start()
         os.environ[ADDRESS_VARIABLE] = f"{_shared.pid}:{_shared.address}"  # the workers inherit it
-
-
-def _notebooks_in(args: list[str]) -> bool:
-    """Whether the paths the run was given hold a notebook (``analysis/``, or a notebook named alone)."""
-    paths = [Path(arg.split("::", 1)[0]) for arg in args]
-    return any(path.suffix == ".ipynb" or (path.is_dir() and next(path.glob("*.ipynb"), None) is not None) for path in paths)
+        # The workers too are forked from it (worker_launcher.py): xdist starts each "Python" given here.
+        launcher = shlex.join([sys.executable, "-I", "-S", str(ROOT / "tests" / "worker_launcher.py")])
+        config.option.tx = [f"popen//python={launcher}" if spec == "popen" else spec for spec in config.option.tx]
 
 
 def close() -> None:

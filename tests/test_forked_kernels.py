@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
+import sys
 import time
 
 import pytest
 
 from tests import forked_kernels
+from tests.conftest import ROOT
+
+LAUNCHER = ROOT / "tests" / "worker_launcher.py"
 
 pytestmark = pytest.mark.skipif(not forked_kernels.enabled(), reason="kernels are started as usual (no fork, or BOLERO_NBVAL_FORK=0)")
 
@@ -72,7 +78,9 @@ def test_each_kernel_is_a_new_process_forked_from_the_template_in_the_asked_fold
 
 def test_an_interrupt_stops_the_running_cell(two_kernels):
     _, [(km, kc), _] = two_kernels
-    sleeping = kc.execute("import time; time.sleep(60)")
+    # stop_on_error=False: after an error ipykernel aborts the requests that arrive until it has flushed its
+    # queue, and the next request may arrive first (a test that failed now and then with "aborted").
+    sleeping = kc.execute("import time; time.sleep(60)", stop_on_error=False)
     # Interrupt once the cell runs: a kernel that is not executing ignores SIGINT (ipykernel), and on a busy
     # machine a fixed wait may end before the cell starts.
     while True:
@@ -164,10 +172,82 @@ def test_a_template_that_never_listens_is_reported_not_waited_for(tmp_path):
     assert time.monotonic() - started < 5
 
 
-def test_the_controller_starts_a_template_only_for_a_run_with_notebooks(tmp_path):
-    (tmp_path / "nb.ipynb").write_text("{}")
-    assert forked_kernels._notebooks_in([str(tmp_path)]) and forked_kernels._notebooks_in([f"{tmp_path / 'nb.ipynb'}::Cell 0"])
-    assert not forked_kernels._notebooks_in(["tests/stats", "tests/data/test_required.py::test_missing_figure_names_table_and_key"])
+def test_the_controller_of_a_run_with_workers_starts_a_template_and_forks_its_workers_from_it(monkeypatch):
+    class Started:
+        pid, address, process = 2**22 + 7, "/somewhere/template", None
+
+    class Option:
+        numprocesses, tx = 2, ["popen", "popen", "ssh=elsewhere"]
+
+    class Config:
+        option = Option()
+
+        def getoption(self, name, default=None):
+            return getattr(self.option, name, default)
+
+    monkeypatch.delenv(forked_kernels.ADDRESS_VARIABLE, raising=False)
+    monkeypatch.setattr(forked_kernels, "_shared", None)
+    monkeypatch.setattr(forked_kernels.Template, "start", classmethod(lambda cls: Started()))
+    config = Config()
+    forked_kernels.install(config)
+    assert os.environ[forked_kernels.ADDRESS_VARIABLE] == f"{Started.pid}:{Started.address}"
+    launcher = shlex.join([sys.executable, "-I", "-S", str(LAUNCHER)])
+    assert config.option.tx == [f"popen//python={launcher}"] * 2 + ["ssh=elsewhere"], "xdist's own workers only"
+    # A worker (it has workerinput) or a run without workers starts none.
+    monkeypatch.delenv(forked_kernels.ADDRESS_VARIABLE)
+    config.workerinput = {}
+    forked_kernels.install(config)
+    del config.workerinput
+    config.option.numprocesses = 0
+    forked_kernels.install(config)
+    assert forked_kernels.ADDRESS_VARIABLE not in os.environ
+
+
+# --- test workers forked from the template (tests/worker_launcher.py) ----------------------------------------------
+
+
+# The backend named by the settings, before pyplot resolves one (None: not named, chosen at first use).
+BACKEND_SET = "matplotlib.rcParams._get_backend_or_none()"
+
+
+def _launch(code: str, *, env: dict | None = None, cwd=None, stdin: str = "") -> subprocess.CompletedProcess:
+    """Run ``code`` as pytest-xdist starts a worker: the launcher given as its Python, ``-u -c <code>``."""
+    return subprocess.run([sys.executable, "-I", "-S", str(LAUNCHER), "-u", "-c", code], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_this_worker_was_forked_from_the_template():
+    shared = os.environ.get(forked_kernels.ADDRESS_VARIABLE)
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not shared:
+        pytest.skip("not a test worker of a run with a template (-n 0, or BOLERO_NBVAL_FORK=0)")
+    assert os.getppid() == int(shared.split(":", 1)[0])
+
+
+def test_the_launcher_hands_its_streams_folder_and_environment_to_a_process_forked_from_the_template(tmp_path):
+    template = forked_kernels._template_to_fork()
+    env = {**os.environ, forked_kernels.ADDRESS_VARIABLE: f"{template.pid}:{template.address}", "PROBE": "given"}
+    code = ("import json, os, sys, matplotlib; line = sys.stdin.readline(); "
+            "print(json.dumps([os.getppid(), os.getcwd(), os.environ['PROBE'], line, 'pandas' in sys.modules, "
+            f"{BACKEND_SET}])); print('to stderr', file=sys.stderr); sys.exit(5)")
+    done = _launch(code, env=env, cwd=tmp_path, stdin="read from the launcher's input\n")
+    ppid, cwd, probe, line, preloaded, backend = json.loads(done.stdout)
+    assert ppid == template.pid, "forked from the template, not started by the launcher"
+    assert (cwd, probe, line) == (str(tmp_path), "given", "read from the launcher's input\n")
+    assert preloaded and done.stderr == "to stderr\n"
+    assert done.returncode == 5, "the worker's exit status is the launcher's"
+    # The template imported pyplot with the kernels' inline backend; a worker has the one a new process gets.
+    fresh = subprocess.run([sys.executable, "-c", f"import matplotlib; print({BACKEND_SET})"], env=env, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    assert str(backend) == fresh and "inline" not in fresh
+
+
+def test_without_a_template_the_launcher_is_python(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != forked_kernels.ADDRESS_VARIABLE}
+    done = _launch("import os, sys; print(os.getppid()); sys.exit(3)", env=env)
+    assert done.returncode == 3 and int(done.stdout) == os.getpid(), "the launcher became Python itself (exec)"
+    gone = {**env, forked_kernels.ADDRESS_VARIABLE: f"{2**22 + 12345}:{tmp_path / 'template'}"}
+    done = _launch("print('as usual')", env=gone)
+    assert (done.returncode, done.stdout) == (0, "as usual\n")
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="tells an ended process by /proc")
