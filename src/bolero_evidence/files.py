@@ -24,10 +24,19 @@ def package_digest() -> str:
     The notebooks' inputs (:mod:`bolero_evidence.pipeline.notebooks`) and the keys of the records between
     processes (:mod:`bolero_evidence.cache`): a change to the build or the command line changes neither.
     """
-    files = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".csv", ".json"}
+    files = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in {".py", ".csv", ".json"} and p.is_file()
                    and "__pycache__" not in p.parts and "pipeline" not in p.relative_to(_PACKAGE).parts
                    and p.name != "cli.py")
-    return sha256_of(*(str(p.relative_to(_PACKAGE)).encode() + p.read_bytes() for p in files))
+    # Read and hashed again only when a file changed (name, size or modification time): the build asks for the
+    # digest once per notebook, and a test session builds dozens of projects (issue 14: suite time).
+    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    if signature not in _DIGESTS:
+        _DIGESTS.clear()
+        _DIGESTS[signature] = sha256_of(*(str(p.relative_to(_PACKAGE)).encode() + p.read_bytes() for p in files))
+    return _DIGESTS[signature]
+
+
+_DIGESTS: dict[tuple, str] = {}
 
 
 def write_whole(path: Path, text: str) -> None:

@@ -50,7 +50,7 @@ import pytest
 import bolero_evidence
 import bolero_evidence.data as data_package
 from bolero_evidence.data.loader import load_tables
-from bolero_evidence.data.required import RequiredFigure, _matches, required_figures
+from bolero_evidence.data.required import RequiredFigure, _candidates, _matches, required_figures
 from bolero_evidence.derived import common
 from tests.conftest import DATA, ROOT
 
@@ -137,7 +137,8 @@ def trace_selections(notebooks: Iterable[Path]) -> list[Selection]:
 def declared_lines(figures: Iterable[RequiredFigure], tables: dict[str, pd.DataFrame]) -> dict[RequiredFigure, tuple[str, frozenset[int]]]:
     """The rows (table, CSV lines) each declared figure matches, as validation matches them."""
     records = {name: frame.to_dict("index") for name, frame in tables.items()}
-    return {figure: (figure.table, frozenset(int(i) + 2 for i, record in records[figure.table].items() if _matches(record, figure)))
+    by_value: dict = {}  # validation's index of the rows by one key column (required._candidates)
+    return {figure: (figure.table, frozenset(int(i) + 2 for i, record in _candidates(records, by_value, figure) if _matches(record, figure)))
             for figure in figures}
 
 

@@ -27,7 +27,7 @@ its rows are not checked against it (rather than one problem per row).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -148,22 +148,36 @@ def check_provenance(tables: dict[str, pd.DataFrame], data_dir: Path, seeds: Pat
         return [Problem(data_dir / "sources.csv", None, "seed_file", ", ".join(missing),
                         f"seed files present in {seeds} (set $BOLERO_SEEDS_DIR to the folder that holds them)")]
     unreadable = {f for f in sources["seed_file"] if (problem := _seed_problem(seeds / f, data_dir)) and not problems.append(problem)}
+    seed_of = dict(zip(sources.index, sources["seed_file"], strict=True))
+    texts = {f: None if f in unreadable else read_seed(seeds / f) for f in set(seed_of.values())}
     for name, frame in tables.items():
         if "quote" not in frame.columns:
             continue
         path = data_dir / f"{name}.csv"
-        for index, row in frame.iterrows():
-            line = int(index) + 2  # header is line 1
-            seed_file = sources.loc[row["source_id"], "seed_file"]
-            quote = fold_whitespace(row["quote"])
-            if seed_file in unreadable:
-                pass
-            elif quote not in (seed := read_seed(seeds / seed_file)):
-                problems.append(Problem(path, line, "quote", row["quote"],
-                                        f"a verbatim phrase of {seed_file} (white space folded)"))
-            elif (why := locator_problem(quote, str(row["printed"]), seed)) is not None:
-                problems.append(Problem(path, line, "quote", row["quote"], why))
-            if not printed_in_quote(str(row["printed"]), quote):
-                problems.append(Problem(path, line, "printed", row["printed"],
-                                        "a token that stands in the row's quote"))
+        for index, source_id, quote, printed in zip(frame.index, frame["source_id"], frame["quote"], frame["printed"], strict=True):
+            seed_file = seed_of[source_id]
+            for column, expected in _row_problems(texts[seed_file], seed_file, quote, str(printed)):
+                # header is line 1
+                problems.append(Problem(path, int(index) + 2, column, quote if column == "quote" else printed, expected))
     return problems
+
+
+@lru_cache(maxsize=1 << 15)
+def _row_problems(seed: str | None, seed_file: str, quote: str, printed: str) -> tuple[tuple[str, str], ...]:
+    """(column, what was expected) of each problem of one row: its quote in its seed (None: unreadable), its figure in its quote.
+
+    A pure function of the texts, kept in memory: a process that validates many copies of ``data/`` (the
+    tests, issue 14) finds the same thousand rows in each, and the seed is the same string object for as
+    long as the file is unchanged (:func:`read_seed`), so the key costs no hashing of the seed.
+    """
+    found: list[tuple[str, str]] = []
+    folded = fold_whitespace(quote)
+    if seed is None:
+        pass
+    elif folded not in seed:
+        found.append(("quote", f"a verbatim phrase of {seed_file} (white space folded)"))
+    elif (why := locator_problem(folded, printed, seed)) is not None:
+        found.append(("quote", why))
+    if not printed_in_quote(printed, folded):
+        found.append(("printed", "a token that stands in the row's quote"))
+    return tuple(found)

@@ -23,6 +23,7 @@ import ast
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -93,19 +94,26 @@ def declared_inputs(path: Path) -> Inputs:
         literal list of table names (or ``EVERY_TABLE``), or a call of
         ``load_tables`` (which reads every table without declaring them).
     """
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return _declared_inputs(path.name, path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=64)
+def _declared_inputs(notebook_name: str, text: str) -> Inputs:
+    # Parsed once per notebook text: the build plans twice per build, and a test session builds dozens of
+    # copies of the same notebooks (issue 14: suite time). An error is raised again each time (not cached).
+    notebook = json.loads(text)
     declarations: list[tuple[str, ...] | None] = []
     reads_register = False
     for number, source in _code_cells(notebook):
         try:
             tree = ast.parse(_python(source))
         except SyntaxError as error:
-            raise NotebookError(f"{path.name}, cell {number}: not valid Python ({error.msg}, line {error.lineno})") from None
+            raise NotebookError(f"{notebook_name}, cell {number}: not valid Python ({error.msg}, line {error.lineno})") from None
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
-            where = f"{path.name}, cell {number}"
+            where = f"{notebook_name}, cell {number}"
             if name == "load_tables":
                 raise NotebookError(f"{where}: a notebook declares the tables it reads with read_tables([...]), not load_tables()")
             if name == "load_register":
@@ -122,7 +130,7 @@ def declared_inputs(path: Path) -> Inputs:
                 raise NotebookError(f"{where}: read_tables takes a literal list of table names or EVERY_TABLE, "
                                     f"so that the build can see them; found {ast.unparse(argument) if argument else 'no argument'}")
     if len(declarations) != 1:
-        raise NotebookError(f"{path.name}: expected one read_tables([...]) call declaring the tables it reads, found {len(declarations)}")
+        raise NotebookError(f"{notebook_name}: expected one read_tables([...]) call declaring the tables it reads, found {len(declarations)}")
     return Inputs(declarations[0], reads_register)
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from scipy import optimize, stats
@@ -1176,7 +1177,10 @@ def _decreasing_root(
 # --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
 def _critical_z(confidence: float) -> float:
+    # A pure function of the level; SciPy's distribution machinery costs a tenth of a millisecond a call, and the
+    # analyses ask for the 95% value some thousands of times (issue 14: suite time).
     return float(stats.norm.isf((1.0 - confidence) / 2.0))
 
 
