@@ -64,6 +64,7 @@ import time
 import uuid
 from pathlib import Path
 
+# Only the standard library at module level: tests/worker_launcher.py imports this module under ``python -I -S``.
 ROOT = Path(__file__).resolve().parents[1]
 SWITCH = "BOLERO_NBVAL_FORK"
 # Not imported by the template: the build's own machinery (nbclient, pandoc, Typst), which no notebook uses.
@@ -293,27 +294,38 @@ class Template:
         stat = Path(f"/proc/{self.pid}/stat")
         return not (stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z")
 
-    def fork(self, argv: list[str], cwd: str, env: dict[str, str], *, ready_within: float = 120.0) -> int:
-        """A kernel forked from the template; its process id."""
+    def connect(self, *, ready_within: float = 120.0):
+        """A connection to the template once it listens (it listens when its imports are done).
+
+        Raises
+        ------
+        TemplateEnded
+            The template is gone, or did not listen within ``ready_within`` seconds.
+        """
         import socket
 
-        request = json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n"
         deadline = time.monotonic() + ready_within
         while True:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-                try:
-                    connection.connect(self.address)
-                except (FileNotFoundError, ConnectionRefusedError):
-                    # Still importing (it listens when ready), or gone.
-                    if not self.alive() or time.monotonic() > deadline:
-                        raise TemplateEnded(f"no kernel template listening at {self.address} (process {self.pid})") from None
-                    time.sleep(0.05)
-                    continue
-                connection.sendall(request)
-                reply = _read_line(connection)
-            if not reply.strip().isdigit():
-                raise TemplateEnded(f"the kernel template (process {self.pid}) ended")
-            return int(reply)
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                connection.connect(self.address)
+                return connection
+            except (FileNotFoundError, ConnectionRefusedError):
+                connection.close()
+                # Still importing, or gone.
+                if not self.alive() or time.monotonic() > deadline:
+                    raise TemplateEnded(f"no kernel template listening at {self.address} (process {self.pid})") from None
+                time.sleep(0.05)
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str], *, ready_within: float = 120.0) -> int:
+        """A kernel forked from the template; its process id."""
+        request = json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n"
+        with self.connect(ready_within=ready_within) as connection:
+            connection.sendall(request)
+            reply = _read_line(connection)
+        if not reply.strip().isdigit():
+            raise TemplateEnded(f"the kernel template (process {self.pid}) ended")
+        return int(reply)
 
     def close(self) -> None:
         """End a template this process started (it exits when its standard input closes)."""

@@ -1,4 +1,4 @@
-"""nbval's kernels forked from the worker's template process (tests/forked_kernels.py)."""
+"""nbval's kernels and the test workers forked from one template process (tests/forked_kernels.py, tests/worker_launcher.py)."""
 
 from __future__ import annotations
 

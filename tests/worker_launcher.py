@@ -12,8 +12,9 @@ process then waits for that worker to end and exits with its status.
 Where there is no template to ask (it ended, or none was started), this
 process becomes the interpreter xdist asked for: the worker starts as usual.
 
-Run with ``python -I -S``: only the standard library, nothing the
-environment could change, a few milliseconds to start.
+Run with ``python -I -S``: only the standard library (and the client side
+of ``forked_kernels.py``), nothing the environment could change, a few
+milliseconds to start.
 """
 
 import json
@@ -21,38 +22,18 @@ import os
 import signal
 import socket
 import sys
-import time
 
-ADDRESS_VARIABLE = "BOLERO_KERNEL_TEMPLATE"
-READY_WITHIN = 120.0  # seconds: the template listens once it has imported the libraries
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
+# The template's client side, shared with the kernels' (-I leaves this file's folder off the path).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from forked_kernels import ADDRESS_VARIABLE, Template, TemplateEnded  # noqa: E402
 
 
 def _connect(shared: str) -> socket.socket | None:
-    """A connection to the template, once it listens; None if it is gone."""
-    pid, address = shared.split(":", 1)
-    deadline = time.monotonic() + READY_WITHIN
-    while True:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            connection.connect(address)
-            return connection
-        except (FileNotFoundError, ConnectionRefusedError):
-            connection.close()
-            if not _alive(int(pid)) or time.monotonic() > deadline:
-                return None
-            time.sleep(0.05)
+    """A connection to the template named by ``$BOLERO_KERNEL_TEMPLATE``, once it listens; None if it is gone."""
+    try:
+        return Template.attach(shared).connect()
+    except TemplateEnded:
+        return None
 
 
 def _as_usual(arguments: list[str]) -> None:

@@ -29,7 +29,7 @@ def package_digest() -> str:
                    and p.name != "cli.py")
     # Read and hashed again only when a file changed (name, size or modification time): the build asks for the
     # digest once per notebook, and a test session builds dozens of projects (issue 14: suite time).
-    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    signature = tuple((str(p), stat.st_size, stat.st_mtime_ns) for p in files for stat in [p.stat()])
     if signature not in _DIGESTS:
         _DIGESTS.clear()
         _DIGESTS[signature] = sha256_of(*(str(p.relative_to(_PACKAGE)).encode() + p.read_bytes() for p in files))
