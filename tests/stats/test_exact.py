@@ -146,6 +146,66 @@ def test_pvalue_is_a_probability():
     assert all(0.0 <= v <= 1.0 for v in values)
 
 
+def _plain_statistic(tables: _Tables, null: float) -> np.ndarray:
+    """The score statistic of every table as whole-array expressions (the code before it was written in place)."""
+    x1, n1, x2, n2 = tables.k1, tables.n1, tables.k2, tables.n2
+    q1, q2 = x1 / n1, x2 / n2
+    n, events = n1 + n2, x1 + x2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if tables.measure == "ratio":
+            b = -(n1 * null + x1 + n2 + x2 * null)
+            p2 = np.where(events > 0, 2.0 * events / (-b + np.sqrt(np.maximum(b * b - 4.0 * (n * null) * events, 0.0))), 0.0)
+            p2 = np.clip(p2, 0.0, min(1.0, 1.0 / null))
+            p1 = np.minimum(null * p2, 1.0)
+            numerator = q1 - null * q2
+            variance = p1 * (1 - p1) / n1 + null**2 * p2 * (1 - p2) / n2
+        else:
+            l3, l2 = float(n), (n1 + 2 * n2) * null - n - events
+            l1, l0 = (n2 * null - n - 2 * x2) * null + events, x2 * null * (1.0 - null)
+            shift = l2 / (3.0 * l3)
+            q = shift**3 - l1 * l2 / (6.0 * l3**2) + l0 / (2.0 * l3)
+            p = np.sqrt(np.maximum(shift**2 - l1 / (3.0 * l3), 0.0))
+            p = np.where(q < 0, -p, p)
+            angle = (math.pi + np.arccos(np.clip(q / p**3, -1.0, 1.0))) / 3.0
+            p2 = np.clip(np.where(p == 0, -shift, 2.0 * p * np.cos(angle) - shift), max(0.0, -null), min(1.0, 1.0 - null))
+            p1 = p2 + null
+            numerator = q1 - q2 - null
+            variance = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+        numerator = np.broadcast_to(numerator, variance.shape)
+        z = np.where(variance > 0, numerator / np.sqrt(variance), np.where(numerator > 0, np.inf, -np.inf))
+    return np.where(numerator == 0, 0.0, z)
+
+
+@pytest.mark.parametrize("measure,nulls", [("ratio", [0.02, 0.7, 1.0, 3.3, 400.0]), ("difference", [-0.95, -0.2, 0.0, 0.13, 0.999])])
+@pytest.mark.parametrize("x1,n1,x2,n2", [(46, 485, 1, 239), (0, 30, 0, 30), (13, 13, 0, 7), (6, 13, 2, 7)])
+def test_statistic_computed_in_place_is_the_plain_formula_bit_for_bit(measure, nulls, x1, n1, x2, n2):
+    # The statistic is computed step by step into arrays kept between p-values (a new array per step cost more
+    # in fresh memory pages than the arithmetic). Each step is the formula's own operation: equal, not close.
+    tables = _Tables(x1, n1, x2, n2, measure)
+    first = tables.statistic(nulls[0])
+    for null in nulls:
+        plain = _plain_statistic(tables, null)
+        computed = tables.statistic(null)
+        assert np.array_equal(computed, plain, equal_nan=True) and np.array_equal(np.signbit(computed), np.signbit(plain))
+    # What statistic() returned is the caller's: later p-values do not write into it.
+    assert np.array_equal(first, _plain_statistic(tables, nulls[0]), equal_nan=True)
+
+
+def test_the_bit_for_bit_comparison_fails_on_a_rounding_difference():
+    # The test above compares exactly: a statistic one rounding step away (a last bit changed) is told apart.
+    tables = _Tables(46, 485, 1, 239, "difference")
+    plain = _plain_statistic(tables, 0.13)
+    rounded = plain * (1 + np.finfo(float).eps)
+    assert not np.array_equal(tables.statistic(0.13), rounded, equal_nan=True)
+
+
+def test_pvalues_do_not_depend_on_the_null_values_asked_before():
+    # The arrays kept between p-values carry nothing from one to the next.
+    fresh = [_Tables(46, 485, 1, 239, "difference").pvalue(null, "greater") for null in (0.05, 0.12)]
+    tables = _Tables(46, 485, 1, 239, "difference")
+    assert [tables.pvalue(null, "greater") for null in (0.12, 0.05, 0.12)] == [fresh[1], fresh[0], fresh[1]]
+
+
 # The record between processes (bolero_evidence.cache) ------------------------------------------
 
 
