@@ -76,6 +76,26 @@ def test_each_kernel_is_a_new_process_forked_from_the_template_in_the_asked_fold
     assert not states[1]["defined"], "a kernel sees nothing another one did"
 
 
+def test_a_kernel_starts_without_the_debugger_and_runs_cells_as_usual(two_kernels):
+    _, [(_, kc), _] = two_kernels
+    kc.kernel_info()
+    reply = kc.get_shell_msg(timeout=30)
+    assert "debugger" not in reply["content"].get("supported_features", [])
+    content, printed = run(kc, "try:\n    import debugpy\nexcept ImportError:\n    print('absent')\nprint(sum(range(10)))")
+    assert content["status"] == "ok" and printed == "absent\n45\n"
+
+
+def test_a_kernel_is_ready_once_iopub_carries_its_messages(two_kernels):
+    # The start waits for a message on IOPub, not only the shell's reply: the first cell's output is not lost.
+    folder = two_kernels[0]
+    km, kc = forked_kernels.start_new_kernel(kernel_name="python3", cwd=str(folder))
+    try:
+        assert run(kc, "print('first')")[1] == "first\n"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_an_interrupt_stops_the_running_cell(two_kernels):
     _, [(km, kc), _] = two_kernels
     # stop_on_error=False: after an error ipykernel aborts the requests that arrive until it has flushed its
