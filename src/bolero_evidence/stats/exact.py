@@ -594,17 +594,28 @@ def _constrained_ratio(ratio: float, tables: _Tables, out: tuple[np.ndarray, np.
     return p1, p2
 
 
+def _by_total(per_total: np.ndarray, rows: int) -> np.ndarray:
+    """``per_total[x1 + x2]`` for every table, shape (rows, len(per_total) - rows + 1): a read-only view.
+
+    Row ``x1`` of the view starts at element ``x1`` of ``per_total`` (a Hankel matrix), so no array of every
+    table is filled to look the values up.
+    """
+    return np.lib.stride_tricks.sliding_window_view(per_total, len(per_total) - rows + 1)[:rows]
+
+
 def _constrained_difference(delta: float, tables: _Tables,
                             out: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised maximum likelihood ``(p1, p2)`` under ``p1 - p2 = delta`` (cubic of Miettinen & Nurminen), into ``out``.
 
     The terms that depend on the total events ``x1 + x2`` alone (``l2``, the shift and its powers) are
-    computed once per total, n1 + n2 + 1 values, and taken for every table. Each step is the operation of
-    the plain formula in its comment, on the same values (see :meth:`_Tables._statistic`).
+    computed once per total, n1 + n2 + 1 values, and read for every table through :func:`_by_total` (a
+    view, nothing copied). Each step is the operation of the plain formula in its comment, on the same
+    values (see :meth:`_Tables._statistic`).
     """
     n1, n2, x2, events = tables.n1, tables.n2, tables.k2, tables.events
     p1, p2 = out
     l1, q = tables.work[0], tables.work[1]
+    rows = n1 + 1
     n = n1 + n2
     total = np.arange(n + 1, dtype=float)
     l3 = float(n)
@@ -613,15 +624,13 @@ def _constrained_difference(delta: float, tables: _Tables,
     l0 = x2 * delta * (1.0 - delta)
     shift_total = l2_total / (3.0 * l3)
     # q = shift**3 - l1 * l2 / (6 * l3**2) + l0 / (2 * l3)
-    np.take(shift_total**3, events, out=q)
-    term = np.take(l2_total, events, out=p1)
-    np.multiply(l1, term, out=term)
+    np.copyto(q, _by_total(shift_total**3, rows))
+    term = np.multiply(l1, _by_total(l2_total, rows), out=p1)
     np.divide(term, 6.0 * l3**2, out=term)
     np.subtract(q, term, out=q)
     np.add(q, l0 / (2.0 * l3), out=q)
     # p = sqrt(max(shift**2 - l1 / (3 * l3), 0)), negated where q < 0
-    p = np.take(shift_total**2, events, out=p2)
-    np.subtract(p, np.divide(l1, 3.0 * l3, out=l1), out=p)
+    p = np.subtract(_by_total(shift_total**2, rows), np.divide(l1, 3.0 * l3, out=l1), out=p2)
     np.maximum(p, 0.0, out=p)
     np.sqrt(p, out=p)
     np.negative(p, out=p, where=np.less(q, 0, out=tables.mask))
@@ -637,7 +646,7 @@ def _constrained_difference(delta: float, tables: _Tables,
     at_zero = np.equal(p, 0, out=tables.mask)
     np.multiply(2.0, p, out=p2)
     np.multiply(p2, np.cos(angle, out=angle), out=p2)
-    shift = np.take(shift_total, events, out=q)
+    shift = _by_total(shift_total, rows)
     np.subtract(p2, shift, out=p2)
     np.negative(shift, out=p2, where=at_zero)
     np.clip(p2, max(0.0, -delta), min(1.0, 1.0 - delta), out=p2)
