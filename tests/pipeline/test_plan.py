@@ -13,7 +13,7 @@ from bolero_evidence.paths import Project
 from bolero_evidence.pipeline import pipeline
 from bolero_evidence.pipeline.notebooks import NotebookError, declared_inputs
 from bolero_evidence.pipeline.pipeline import plan
-from bolero_evidence.register import REGISTER_MIME
+from bolero_evidence.register import REGISTER_MIME, collect_register
 from tests.conftest import ROOT, edit_cell
 
 TABLES = sorted(load_tables(ROOT / "data"))
@@ -84,12 +84,24 @@ def test_changed_outputs_alone_re_execute_nothing(project):
 
 
 def test_changed_register_entries_re_execute_the_notebook_that_reads_the_register(project):
+    # Planned once before the change: the register kept from that reading is not the one after it.
+    assert _planned(project, late=True) == set()
     path = project.analysis / "02-pfs-gains.ipynb"
     notebook = json.loads(path.read_text(encoding="utf-8"))
     bundle = next(o["data"][REGISTER_MIME] for c in notebook["cells"] for o in c.get("outputs", []) if REGISTER_MIME in o.get("data", {}))
     bundle["entries"][0]["value"] += 1
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert _planned(project, late=True) == {"07-summary-of-findings"}
+
+
+def test_the_register_of_unchanged_notebooks_is_collected_once(project, monkeypatch):
+    collected = []
+    monkeypatch.setattr(pipeline, "collect_register", lambda paths: collected.append(paths) or collect_register(paths))
+    first = pipeline._register_bytes(project, exclude=set())
+    assert pipeline._register_bytes(project, exclude=set()) == first and len(collected) == 1
+    (project.analysis / "02-pfs-gains.ipynb").write_text((project.analysis / "02-pfs-gains.ipynb").read_text(encoding="utf-8") + " ",
+                                                         encoding="utf-8")  # the same JSON, other bytes: read again
+    assert pipeline._register_bytes(project, exclude=set()) == first and len(collected) == 2
 
 
 def test_changed_package_code_re_executes_every_notebook(project, monkeypatch):
