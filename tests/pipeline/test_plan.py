@@ -96,6 +96,7 @@ def test_changed_register_entries_re_execute_the_notebook_that_reads_the_registe
 
 def test_the_register_of_unchanged_notebooks_is_collected_once(project, monkeypatch):
     collected = []
+    monkeypatch.setattr(pipeline, "_REGISTERS", {})  # nothing kept from earlier tests' copies
     monkeypatch.setattr(pipeline, "collect_register", lambda paths: collected.append(paths) or collect_register(paths))
     first = pipeline._register_bytes(project, exclude=set())
     assert pipeline._register_bytes(project, exclude=set()) == first and len(collected) == 1

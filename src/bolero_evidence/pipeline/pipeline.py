@@ -148,7 +148,8 @@ _REGISTERS: dict[tuple, bytes] = {}
 
 
 def _contents(paths: list[Path]) -> tuple:
-    return tuple((path, hashlib.sha256(path.read_bytes()).digest()) for path in paths)
+    # By name, not path: the register is made of the notebooks' names and outputs alone (copies of a project agree).
+    return tuple((path.name, hashlib.sha256(path.read_bytes()).digest()) for path in paths)
 
 
 def plan(project: Project, table_names: list[str], *, force: bool = False,
