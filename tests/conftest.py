@@ -164,8 +164,10 @@ def pristine_copy(tmp_path_factory):
 
 
 
-# Files by cost, costliest first (``--durations`` of a full run, issue 14): the whole-project Quarto build,
-# then the files that take tens of seconds. The rest keep pytest's order.
+# Files by cost, costliest first (the wall time of each in a run, issue 14): the whole-project Quarto build, then
+# the files that take seconds, so that the run ends on many short files and the two workers finish together.
+# Notebook 03 computes the exact intervals the trace, the response tests and notebooks 04 and 09 read back from
+# .build-cache/: it starts early, and the trace (which runs every notebook's code) only once it is done.
 COSTLIEST_FILES = [
     "tests/pipeline/test_quarto_build.py",
     "tests/pipeline/test_build.py",
@@ -175,13 +177,30 @@ COSTLIEST_FILES = [
     "analysis/09-esmo-mcbs.ipynb",
     "tests/pipeline/test_parity.py",
     "analysis/04-safety.ipynb",
-    "analysis/08-survival-quality-of-life.ipynb",
-    "analysis/07-summary-of-findings.ipynb",
-    "analysis/06-cross-trial.ipynb",
-    "analysis/01-data-provenance.ipynb",
+    "tests/data/test_validation.py",
+    "tests/data/test_mutations.py",
+    "tests/data/test_required_trace.py",
+    "tests/stats/test_exact.py",
+    "tests/pipeline/test_reproducible.py",
+    "tests/pipeline/test_render.py",
+    "tests/pipeline/test_faults.py",
+    "tests/pipeline/test_execute.py",
+    "tests/test_forked_kernels.py",
     "tests/mcbs/test_bolero2.py",
-    "tests/derived/test_figures.py",
+    "tests/pipeline/test_plan.py",
     "tests/pipeline/test_injection.py",
+    "tests/data/test_required.py",
+    "analysis/02-pfs-gains.ipynb",
+    "tests/derived/test_figures.py",
+    "analysis/06-cross-trial.ipynb",
+    "tests/stats/test_groupseq.py",
+    "analysis/07-summary-of-findings.ipynb",
+    "analysis/05-interim-boundaries.ipynb",
+    "tests/derived/test_safety.py",
+    "tests/data/test_discrepancy_register.py",
+    "tests/citing/test_diff.py",
+    "analysis/01-data-provenance.ipynb",
+    "analysis/08-survival-quality-of-life.ipynb",
 ]
 
 
