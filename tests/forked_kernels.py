@@ -8,8 +8,12 @@ spends about 3.4 s of CPU before the notebook's first cell computes anything:
 (the package imports them). Nine notebooks paid that nine times, half of the
 notebooks' share of the run. Here one *template* process imports ipykernel
 and the libraries once; each kernel is ``os.fork()`` of it and starts
-ipykernel's application exactly as ``ipykernel_launcher`` does, with the
-connection file, working folder and environment jupyter_client chose.
+ipykernel's application as ``ipykernel_launcher`` does, with the
+connection file, working folder and environment jupyter_client chose, but
+without ipykernel's debugger (debugpy is marked absent in the kernel: its
+import was half of a forked kernel's start, and nbval never debugs). The
+template's heap is frozen (``gc.freeze``) before it forks, so its forks'
+garbage collections leave the inherited objects alone.
 
 In a run with test workers (pytest-xdist), the controller starts the
 template when the run begins, and the workers ask it for kernels over a Unix

@@ -417,7 +417,8 @@ class _Tables:
         """:meth:`statistic` in the room of ``self.work``: valid until the next call.
 
         Each step is the operation of the plain formula in its comment, on the same values, so the result is
-        equal to the formula's (``tests/stats/test_exact.py`` compares it with the validated scalar statistic).
+        equal to the formula's (``tests/stats/test_exact.py`` compares it with that formula bit for bit, and
+        with the validated scalar statistic).
         """
         n1, n2 = self.n1, self.n2
         numerator, variance, p2, p1 = self.work
