@@ -423,7 +423,7 @@ def effect_over_counts(
         ``"newcombe"`` (default for the difference), ``"miettinen-nurminen"``
         (default for the ratio), ``"koopman"``, ``"log"``, or
         ``"exact-unconditional"`` (:mod:`bolero_evidence.stats.exact`; slower,
-        about half a second per table at N = 485/239).
+        about a third of a second per table at N = 485/239).
     confidence : float, optional
 
     Returns
