@@ -28,26 +28,24 @@ traced to its rows. Selections made without ``pick_row`` (plain boolean
 masks over many rows: every death percentage, every grade 3-4 event) are
 not selections of one figure by key and are not traced.
 
-Executing the notebooks' code takes about a minute (most of it the exact
-intervals of notebooks 03 and 04); it runs once per session.
+Executing the notebooks' code takes about 5 s once notebook 03 has recorded
+its exact intervals in ``.build-cache/`` (about 9 s if the trace computes
+them); it runs once per session.
 """
 
 from __future__ import annotations
 
 import json
-import pkgutil
 import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
 from unittest import mock
 
 import pandas as pd
 import pytest
 
-import bolero_evidence
 import bolero_evidence.data as data_package
 from bolero_evidence.data.loader import load_tables
 from bolero_evidence.data.required import RequiredFigure, _candidates, _matches, required_figures
@@ -74,12 +72,6 @@ class Selection:
         return f"{self.table}.csv rows {sorted(self.lines)}: {self.helper}({key}) in {self.caller} ({self.notebook})"
 
 
-def _import_every_module() -> None:
-    # Bind the traced helper everywhere it is imported: a module imported while the patch is on would keep the recorder.
-    for info in pkgutil.walk_packages(bolero_evidence.__path__, "bolero_evidence."):
-        import_module(info.name)
-
-
 def _notebook_code(path: Path) -> str:
     """The notebook's code cells as one script (IPython magics dropped: the backend is Agg here)."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -92,45 +84,55 @@ def _tagged(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def trace_selections(notebooks: Iterable[Path]) -> list[Selection]:
-    """Run the notebooks' code over the real tables and record every ``pick_row`` (and ``pick_rows``) call."""
-    _import_every_module()
-    originals = {"pick_row": common.pick_row, "pick_rows": common.pick_rows}
-    read_tables = data_package.read_tables
+    """Run the notebooks' code over the real tables and record every ``pick_row`` (and ``pick_rows``) call.
+
+    Both helpers find their rows with ``common._matching_positions``, and only they call it: the recorder
+    replaces it in ``common`` (the helpers' own module, wherever they are imported), records the rows it
+    returns with the helper's caller, and returns them. A selection that matches no row is recorded, then
+    raises as before.
+    """
+    original = common._matching_positions
+    helpers = {common.pick_row.__code__: "pick_row", common.pick_rows.__code__: "pick_rows"}
     selections: list[Selection] = []
     notebook = [""]
 
-    def traced(name: str):
-        def record(frame: pd.DataFrame, **where):
-            caller = sys._getframe(1)
-            if caller.f_code is common.pick.__code__:
-                caller = caller.f_back
-            if _TRACE_ROW not in frame.columns:
-                raise AssertionError(f"{name} on a frame not read from the tables (in {caller.f_code.co_name}): the trace cannot tell its rows")
-            tags = list(frame[_TRACE_ROW].to_numpy()[common.matching_mask(frame, where)])
-            tables = {table for table, _ in tags}
-            assert len(tables) <= 1, f"one selection over rows of several tables: {sorted(tables)}"
-            selections.append(Selection(notebook[0], next(iter(tables), None), tuple(where.items()), frozenset(line for _, line in tags),
-                                        f"{caller.f_globals['__name__']}.{caller.f_code.co_name}, line {caller.f_lineno}", name))
-            return originals[name](frame, **where)
-        return record
-
-    patches = [mock.patch.object(module, name, traced(name)) for module_name, module in list(sys.modules.items()) if module_name.startswith("bolero_evidence")
-               for name, original in originals.items() if getattr(module, name, None) is original]
-    patches.append(mock.patch.object(data_package, "read_tables", lambda names, data_dir=None: _tagged(read_tables(names, data_dir))))
-    import matplotlib.pyplot as plt
-
-    with warnings.catch_warnings(), mock.patch("matplotlib.pyplot.show"):
-        warnings.simplefilter("ignore")
-        for patch in patches:
-            patch.start()
+    def record(frame: pd.DataFrame, where: dict):
+        helper = sys._getframe(1)
+        name = helpers.get(helper.f_code)
+        if name is None:
+            raise AssertionError(f"common._matching_positions called by {helper.f_code.co_name}, not by pick_row or pick_rows: "
+                                 "the trace would take it for a selection")
+        caller = helper.f_back
+        if caller.f_code is common.pick.__code__:
+            caller = caller.f_back
+        if _TRACE_ROW not in frame.columns:
+            raise AssertionError(f"{name} on a frame not read from the tables (in {caller.f_code.co_name}): the trace cannot tell its rows")
+        caller_name = f"{caller.f_globals['__name__']}.{caller.f_code.co_name}, line {caller.f_lineno}"
         try:
-            for path in notebooks:
-                notebook[0] = path.stem
-                exec(compile(_notebook_code(path), str(path), "exec"), {"__name__": "__traced_notebook__"})  # noqa: S102 - the project's own notebooks
-                plt.close("all")
-        finally:
-            for patch in patches:
-                patch.stop()
+            positions = original(frame, where)
+        except LookupError:
+            selections.append(Selection(notebook[0], None, tuple(where.items()), frozenset(), caller_name, name))
+            raise
+        tags = list(frame[_TRACE_ROW].to_numpy()[positions])
+        tables = {table for table, _ in tags}
+        assert len(tables) == 1, f"one selection over rows of several tables: {sorted(tables)}"
+        selections.append(Selection(notebook[0], tables.pop(), tuple(where.items()), frozenset(line for _, line in tags), caller_name, name))
+        return positions
+
+    read_tables = data_package.read_tables
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    # No figure is shown, and its layout selects nothing: pyplot's show and the figures' layout are left out
+    # (the layout was a tenth of the trace's time).
+    with warnings.catch_warnings(), mock.patch.object(common, "_matching_positions", record), \
+            mock.patch.object(data_package, "read_tables", lambda names, data_dir=None: _tagged(read_tables(names, data_dir))), \
+            mock.patch("matplotlib.pyplot.show"), mock.patch.object(Figure, "tight_layout"):
+        warnings.simplefilter("ignore")
+        for path in notebooks:
+            notebook[0] = path.stem
+            exec(compile(_notebook_code(path), str(path), "exec"), {"__name__": "__traced_notebook__"})  # noqa: S102 - the project's own notebooks
+            plt.close("all")
     return selections
 
 
