@@ -18,6 +18,7 @@ import pytest
 from bolero_evidence import cache
 from bolero_evidence.stats import exact
 from bolero_evidence.stats.exact import (
+    _BinomialTerms,
     _Tables,
     exact_unconditional_pvalue,
     ratio_citation,
@@ -197,6 +198,26 @@ def test_the_bit_for_bit_comparison_fails_on_a_rounding_difference():
     plain = _plain_statistic(tables, 0.13)
     rounded = plain * (1 + np.finfo(float).eps)
     assert not np.array_equal(tables.statistic(0.13), rounded, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [1, 7, 239, 485])
+def test_binomial_terms_of_one_point_are_those_of_the_general_path_bit_for_bit(n):
+    # The nuisance maximisation asks for thousands of single points; point() skips the mending of log(0)
+    # that no p strictly inside (0, 1) needs. Its terms must be the general path's, to the last bit.
+    terms = _BinomialTerms(n)
+    points = [0.0, 5e-324, 1e-300, 1e-9, 0.004184, 0.1, 1 / 3, 0.5, 0.9484536082474226, 1 - 1e-12, 1 - 2**-53, 1.0]
+    for p in points:
+        general = terms(np.array([p])).copy()
+        one = terms.point(p)
+        assert one.shape == general.shape == (1, n + 1)
+        assert np.array_equal(one, general, equal_nan=True) and np.array_equal(np.signbit(one), np.signbit(general)), p
+
+
+def test_the_point_comparison_tells_a_neighbouring_point_apart():
+    # The case that must fail the comparison above: the next representable p gives other bits.
+    terms = _BinomialTerms(485)
+    general = terms(np.array([0.1])).copy()
+    assert not np.array_equal(terms.point(np.nextafter(0.1, 1.0)), general)
 
 
 def test_pvalues_do_not_depend_on_the_null_values_asked_before():
