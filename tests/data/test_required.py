@@ -37,12 +37,14 @@ def test_the_real_data_hold_every_required_figure():
 def test_deleting_any_required_figure_is_reported_with_its_table_and_key():
     """Every declared figure, deleted from the real tables (all its rows), is a problem naming the table and the key."""
     tables = load_tables(DATA)
-    records = {name: frame.to_dict("index") for name, frame in tables.items()}
+    records = {name: frame.to_dict("records") for name, frame in tables.items()}
     unreported = []
     for figure in required_figures():
-        matched = [i for i, record in records[figure.table].items() if _matches(record, figure)]
-        assert matched, f"{figure.table}: {figure.describe()} matches no row of the real data"
-        reduced = {**tables, figure.table: tables[figure.table].drop(index=matched)}
+        kept = [position for position, record in enumerate(records[figure.table]) if not _matches(record, figure)]
+        assert len(kept) < len(records[figure.table]), f"{figure.table}: {figure.describe()} matches no row of the real data"
+        # The figure's table alone (the check of one figure reads no other), its other rows taken by position:
+        # half the time of dropping the figure's rows by label, done for each of some 600 figures.
+        reduced = {figure.table: tables[figure.table].take(kept)}
         problems = [str(p) for p in required_figure_problems(reduced, HERE, (figure,))]
         wanted = f"data/{figure.table}.csv, column '{', '.join(c for c, _ in figure.key)}': got '{figure.describe()}'; expected a row with this key"
         if len(problems) != 1 or wanted not in problems[0] or figure.analyses not in problems[0]:

@@ -168,7 +168,7 @@ def _table_problems(frame: pd.DataFrame, path: Path, figures: tuple[RequiredFigu
     # Only the columns read below: a record of every column cost more than the matching (issue 14: suite time).
     read = {column for figure in figures for column, _ in figure.key} | {figure.needs for figure in figures if figure.needs} \
         | set(_CUT_COLUMNS.values()) | {"value", "qualifier", "printed"}
-    records = {figures[0].table: dict(plain_rows(frame[[column for column in frame.columns if column in read]]))}
+    records = {figures[0].table: dict(plain_rows(frame, [column for column in frame.columns if column in read]))}
     by_value: dict[tuple[str, str], dict[object, list[tuple[object, dict]]]] = {}
     for figure in figures:
         columns = [column for column, _ in figure.key]
