@@ -442,10 +442,15 @@ class _Tables:
         z = np.sqrt(variance, out=p2)
         with np.errstate(divide="ignore", invalid="ignore"):
             np.divide(numerator, z, out=z)
+        # Masked copies only where a mask holds anything: most hold nothing, and a masked copy over every table
+        # costs as much as a sum of them.
         no_variance = np.less_equal(variance, 0, out=self.mask) | np.isnan(variance)  # not (variance > 0)
-        np.copyto(z, np.inf, where=no_variance & (numerator > 0))
-        np.copyto(z, -np.inf, where=no_variance & ~(numerator > 0))
-        np.copyto(z, 0.0, where=numerator == 0)
+        if no_variance.any():
+            np.copyto(z, np.inf, where=no_variance & (numerator > 0))
+            np.copyto(z, -np.inf, where=no_variance & ~(numerator > 0))
+        no_difference = np.equal(numerator, 0, out=self.mask)
+        if no_difference.any():
+            np.copyto(z, 0.0, where=no_difference)
         return z
 
     def pvalue(self, null: float, alternative: str) -> float:
