@@ -493,6 +493,18 @@ def _wait_for_kernel_info(km, kc, *, timeout: float) -> None:
             raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
 
+class _FormattedWhenLogged:
+    """``pprint.pformat(message)``, computed only if a log record is made of it (``%s`` in a logging call)."""
+
+    def __init__(self, message: object) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        from pprint import pformat
+
+        return pformat(self.message)
+
+
 def install(config) -> None:
     """Make nbval start its kernels here (tests/conftest.py calls this when the run starts).
 
@@ -505,6 +517,9 @@ def install(config) -> None:
     import nbval.kernel
 
     nbval.kernel.start_new_kernel = start_new_kernel
+    # nbval logs every kernel message at debug level, formatting it first whether or not debug is on: the
+    # notebooks' images and tables, pretty-printed and thrown away (half a second per run). Formatted when logged.
+    nbval.kernel.pformat = _FormattedWhenLogged
     workers = config.getoption("numprocesses", None)  # pytest-xdist's -n: a number, "auto" or "logical"
     controller = not hasattr(config, "workerinput") and workers not in (None, 0, "0")
     if controller and ADDRESS_VARIABLE not in os.environ:

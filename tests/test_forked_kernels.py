@@ -286,3 +286,30 @@ def test_an_ended_template_not_yet_reaped_counts_as_ended():
     finally:
         running.kill()
         running.wait()
+
+
+# --- nbval's debug log ----------------------------------------------------------------------------------------------
+
+
+class _Message(dict):
+    """A kernel message that records each time it is formatted."""
+
+    formatted = 0
+
+    def __repr__(self) -> str:
+        type(self).formatted += 1
+        return "{'msg_type': 'display_data'}"
+
+
+def test_nbval_formats_a_kernel_message_only_when_debug_is_logged(caplog):
+    import logging
+
+    import nbval.kernel
+
+    message = _Message()
+    nbval.kernel.logger.debug("Kernel message (%s):\n%s", "iopub", nbval.kernel.pformat(message))
+    assert _Message.formatted == 0, "formatted for a log record nobody keeps"
+    with caplog.at_level(logging.DEBUG, logger=nbval.kernel.logger.name):
+        nbval.kernel.logger.debug("Kernel message (%s):\n%s", "iopub", nbval.kernel.pformat(message))
+    assert "Kernel message (iopub):\n{'msg_type': 'display_data'}" in caplog.text
+    assert _Message.formatted >= 1  # once per handler that writes the record
