@@ -556,18 +556,14 @@ class _BinomialTerms:
 
     def __call__(self, p: np.ndarray) -> np.ndarray:
         p = np.asarray(p, dtype=float)[:, None]
-        if p.shape[0] not in self.room:
-            self.room[p.shape[0]] = np.empty((2, p.shape[0], self.k.shape[1]))
-        terms, rest = self.room[p.shape[0]]
+        terms, rest = self._room(p.shape[0])
         # log_choose + where(k > 0, k * log(p), 0) + where(n - k > 0, (n - k) * log1p(-p), 0), step by step
         with np.errstate(divide="ignore", invalid="ignore"):
             np.multiply(self.k, np.log(p), out=terms)
             np.multiply(self.rest, np.log1p(-p), out=rest)
         np.copyto(terms, 0.0, where=self.no_k)
         np.copyto(rest, 0.0, where=self.no_rest)
-        np.add(self.log_choose, terms, out=terms)
-        np.add(terms, rest, out=terms)
-        return np.exp(terms, out=terms)
+        return self._probabilities(terms, rest)
 
     def point(self, p: float) -> np.ndarray:
         """``self(np.array([p]))``, shape (1, n + 1), in fewer steps where ``0 < p < 1`` (no log of 0 to mend).
@@ -577,12 +573,20 @@ class _BinomialTerms:
         """
         if not 0.0 < p < 1.0:
             return self(np.array([p]))
-        if 1 not in self.room:
-            self.room[1] = np.empty((2, 1, self.k.shape[1]))
-        terms, rest = self.room[1]
+        terms, rest = self._room(1)
         value = np.full((1, 1), p)
         np.multiply(self.k, np.log(value), out=terms)
         np.multiply(self.rest, np.log1p(np.negative(value, out=value), out=value), out=rest)
+        return self._probabilities(terms, rest)
+
+    def _room(self, count: int) -> np.ndarray:
+        """The two arrays, shape (count, n + 1), that the terms of ``count`` values of ``p`` are written into."""
+        if count not in self.room:
+            self.room[count] = np.empty((2, count, self.k.shape[1]))
+        return self.room[count]
+
+    def _probabilities(self, terms: np.ndarray, rest: np.ndarray) -> np.ndarray:
+        """``exp(log_choose + terms + rest)``, in the room of ``terms``."""
         np.add(self.log_choose, terms, out=terms)
         np.add(terms, rest, out=terms)
         return np.exp(terms, out=terms)
