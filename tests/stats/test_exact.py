@@ -226,11 +226,8 @@ def test_the_point_comparison_tells_a_neighbouring_point_apart():
 
 
 def _as_extreme(tables: _Tables, statistic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The tables at least as extreme as the observed one, each way, as ``_Tables.pvalue`` counts them (ties within
-    its tolerance): all a p-value takes from the statistic."""
-    observed = statistic[tables.x1, tables.x2]
-    tolerance = exact._TIE_TOLERANCE * max(1.0, abs(observed)) if math.isfinite(observed) else 0.0
-    return statistic >= observed - tolerance, statistic <= observed + tolerance
+    """The tables at least as extreme as the observed one, each way, as ``_Tables.pvalue`` counts them."""
+    return tables.as_extreme(statistic, "greater"), tables.as_extreme(statistic, "less")
 
 
 # Tables of up to a few thousand cells, 41 null values each: at BOLERO-2's sizes (116,000 cells) the same was checked

@@ -453,15 +453,17 @@ class _Tables:
             np.copyto(z, 0.0, where=no_difference)
         return z
 
-    def pvalue(self, null: float, alternative: str) -> float:
-        statistic = self._statistic(null)
+    def as_extreme(self, statistic: np.ndarray, alternative: str) -> np.ndarray:
+        """Which tables are at least as extreme as the observed one (ties within the tolerance count): all a
+        p-value takes from the statistic."""
         observed = statistic[self.x1, self.x2]
         tolerance = _TIE_TOLERANCE * max(1.0, abs(observed)) if math.isfinite(observed) else 0.0
         if alternative == "greater":
-            extreme = statistic >= observed - tolerance
-        else:
-            extreme = statistic <= observed + tolerance
-        extreme = extreme.astype(float)
+            return statistic >= observed - tolerance
+        return statistic <= observed + tolerance
+
+    def pvalue(self, null: float, alternative: str) -> float:
+        extreme = self.as_extreme(self._statistic(null), alternative).astype(float)
         if self.measure == "ratio":
             low, high = 0.0, min(1.0, 1.0 / null)
         else:
