@@ -29,10 +29,14 @@ FULL_COLLECTION_EVERY = 100
 
 def pytest_configure(config):
     # nbval's kernels forked from one process per run that has imported the libraries (tests/forked_kernels.py).
-    from tests import forked_kernels
+    from tests import forked_kernels, rewritten_ahead
 
     forked_kernels.install(config)
+    if forked_kernels.controls_workers(config):
+        # While the template imports the libraries: the workers then find the test modules rewritten.
+        rewritten_ahead.start(config)
     if hasattr(config, "workerinput"):
+        rewritten_ahead.read()
         # Registered now, before any fixture's or library's clean-up: atexit runs its handlers last-registered first,
         # so this one runs after all of them.
         atexit.register(_end_worker_without_teardown)
@@ -56,9 +60,11 @@ def _end_worker_without_teardown() -> None:
 
 
 def pytest_unconfigure(config):
-    from tests import forked_kernels
+    from tests import forked_kernels, rewritten_ahead
 
     forked_kernels.close()
+    if forked_kernels.controls_workers(config):
+        rewritten_ahead.remove()
 
 
 @pytest.fixture(scope="session")

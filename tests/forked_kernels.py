@@ -505,6 +505,12 @@ class _FormattedWhenLogged:
         return pformat(self.message)
 
 
+def controls_workers(config) -> bool:
+    """Whether this process is the controller of a run with test workers (pytest-xdist's ``-n``)."""
+    workers = config.getoption("numprocesses", None)  # a number, "auto" or "logical"
+    return not hasattr(config, "workerinput") and workers not in (None, 0, "0")
+
+
 def install(config) -> None:
     """Make nbval start its kernels here (tests/conftest.py calls this when the run starts).
 
@@ -520,9 +526,7 @@ def install(config) -> None:
     # nbval logs every kernel message at debug level, formatting it first whether or not debug is on: the
     # notebooks' images and tables, pretty-printed and thrown away (half a second per run). Formatted when logged.
     nbval.kernel.pformat = _FormattedWhenLogged
-    workers = config.getoption("numprocesses", None)  # pytest-xdist's -n: a number, "auto" or "logical"
-    controller = not hasattr(config, "workerinput") and workers not in (None, 0, "0")
-    if controller and ADDRESS_VARIABLE not in os.environ:
+    if controls_workers(config) and ADDRESS_VARIABLE not in os.environ:
         _shared = Template.start()
         os.environ[ADDRESS_VARIABLE] = f"{_shared.pid}:{_shared.address}"  # the workers inherit it
         # The workers too are forked from it (worker_launcher.py): xdist starts each "Python" given here.
