@@ -92,6 +92,7 @@ def serve(address: str) -> None:
     standard input closes: the process that started it (the test run's controller, or a worker) has finished.
     """
     import importlib
+    import importlib.util
     import pkgutil
     import selectors
     import socket
@@ -99,6 +100,10 @@ def serve(address: str) -> None:
     import ipykernel.ipkernel  # noqa: F401  (the kernel itself, IPython, zmq, tornado)
     import ipykernel.kernelapp  # noqa: F401
 
+    # The package's modules compiled here once, for every fork that imports them anew (compiled_sources.py).
+    from tests.compiled_sources import keep_compiled
+
+    keep_compiled(Path(importlib.util.find_spec(OWN_PACKAGE).origin).parent)
     # Every library the package imports: import each of its modules (the notebooks' imports, and the ones the
     # package imports when a function first runs, such as the statistics).
     package = importlib.import_module(OWN_PACKAGE)

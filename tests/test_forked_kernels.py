@@ -76,6 +76,15 @@ def test_each_kernel_is_a_new_process_forked_from_the_template_in_the_asked_fold
     assert not states[1]["defined"], "a kernel sees nothing another one did"
 
 
+def test_a_kernel_imports_the_package_anew_with_the_code_compiled_in_the_template(two_kernels):
+    # Executed anew (the state test above: no module of the package comes imported), compiled once (compiled_sources.py).
+    _, [_, (_, kc)] = two_kernels
+    code = ("import importlib.machinery, bolero_evidence.stats.exact as exact\n"
+            "served = importlib.machinery.SourceFileLoader.source_to_code.served\n"
+            "print(exact.__file__ in served)")
+    assert run(kc, code)[1] == "True\n"
+
+
 def test_a_kernel_starts_without_the_debugger_and_runs_cells_as_usual(two_kernels):
     _, [(_, kc), _] = two_kernels
     kc.kernel_info()
