@@ -39,6 +39,12 @@ end
 -- Quarto adds the "Citation" appendix to its HTML only; in its PDF and DOCX this filter adds it
 -- (_quarto.yml runs it too), and leaves the authors and keywords to Quarto's own templates.
 local IN_QUARTO = quarto ~= nil
+-- The fallback renders in two passes (bolero_evidence.pipeline.render): the first, the same for every
+-- format, is written as JSON; the three writers then read it. The appendix is formatted in the first
+-- (citeproc loads its style each time it runs: once instead of once per format), and marked as added
+-- there; the writers only give it what depends on their format.
+local FIRST_PASS = not IN_QUARTO and FORMAT == "json"
+local ADDED = "bolero-citation-added"
 
 -- Quarto hands a filter `author` as plain names and keeps the parsed ones in `authors`; a name
 -- given as `literal` (a group, as here) stays whole.
@@ -59,19 +65,19 @@ function Meta(meta)
     if FORMAT:match("html") or not meta.citation then
       return nil
     end
-  else
+  elseif not FIRST_PASS then
     -- Pandoc's Typst template wants {name, affiliation}; its HTML and DOCX templates text.
     meta.author = names:map(function(name)
       return FORMAT:match("typst") and { name = display_name(name) } or display_name(name)
     end)
   end
-  if not IN_QUARTO and FORMAT:match("typst") and meta.keywords then
+  if not IN_QUARTO and not FIRST_PASS and FORMAT:match("typst") and meta.keywords then
     -- Pandoc's Typst template writes keywords as they come: they must be Typst strings.
     meta.keywords = pandoc.List(as_list(meta.keywords)):map(function(keyword)
       return pandoc.RawInline("typst", '"' .. stringify(keyword):gsub('[\\"]', "\\%0") .. '"')
     end)
   end
-  if not meta.citation then
+  if not meta.citation or meta[ADDED] then
     return meta
   end
   local item = { id = stringify(meta["citation-key"] or "citation"), type = "article-journal" }
@@ -89,12 +95,33 @@ function Meta(meta)
   return meta
 end
 
+-- On a page of its own in the PDF: the heading is not left at the foot of the last appendix's page.
+local PAGE_BREAK = pandoc.RawBlock("typst", "#pagebreak(weak: true)")
+
+-- A writer of the fallback's second pass: the appendix is there, added by the first.
+local function adapt_added(doc)
+  doc.meta[ADDED] = nil
+  if FORMAT:match("typst") then
+    for index, block in ipairs(doc.blocks) do
+      if block.t == "Header" and block.identifier == "quarto-citation" then
+        doc.blocks:insert(index, PAGE_BREAK)
+        break
+      end
+    end
+  end
+  return doc
+end
+
 function Pandoc(doc)
+  if doc.meta[ADDED] then
+    return adapt_added(doc)
+  end
   local item = doc.meta["bolero-citation"]
   if not item then
     return nil
   end
   doc.meta["bolero-citation"] = nil
+  doc.meta[ADDED] = FIRST_PASS or nil
   local references = pandoc.Pandoc({ pandoc.Div({}, { id = "refs" }) }, {
     references = { item },
     nocite = { pandoc.Cite({}, { pandoc.Citation(item.id, "NormalCitation") }) },
@@ -112,8 +139,7 @@ function Pandoc(doc)
   })
   local bibtex = pandoc.write(pandoc.Pandoc({}, { references = { item } }), "biblatex")
   if FORMAT:match("typst") then
-    -- On a page of its own: the heading is not left at the foot of the last appendix's page.
-    doc.blocks:insert(pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
+    doc.blocks:insert(PAGE_BREAK)
   end
   doc.blocks:extend({
     pandoc.Header(2, "Citation", { id = "quarto-citation", class = "unnumbered appendix" }),
