@@ -86,6 +86,42 @@ local function fit_table(tbl)
   return tbl:walk({ Str = breakable })
 end
 
+-- Pipe tables as pandas writes them are padded so that their columns line up in the text (one of 123 rows
+-- is 67 KB, half of it spaces), and pandoc's markdown reader spent half its time on the padding. fit_table
+-- sets aside the column widths that the dashes of a table give, so the padding changes nothing read: it is
+-- cut from the rows of each pipe table before reading (spaces next to an unescaped `|`, and the dashes of
+-- the separator line down to one). Other lines are left as they are.
+local SEPARATOR_LINE = "^|[%s:%-|]+|$"
+
+local function unpadded_row(line)
+  return (line:gsub("(\\?)|( *)", function(escape, spaces)
+    if escape ~= "" then
+      return nil -- a `|` in a cell's text, and the spaces after it, are the cell's
+    end
+    return "|" .. (spaces ~= "" and " " or "")
+  end):gsub("([^ ]) +|", "%1 |"))
+end
+
+local function unpadded_tables(markdown)
+  local lines = {}
+  for line in (markdown .. "\n"):gmatch("(.-)\n") do
+    lines[#lines + 1] = line
+  end
+  local index = 1
+  while index <= #lines do
+    if lines[index]:match("^|") and lines[index + 1] and lines[index + 1]:match(SEPARATOR_LINE) then
+      lines[index + 1] = lines[index + 1]:gsub("(:?)%-+(:?)", "%1-%2"):gsub(" ", "")
+      while lines[index] and lines[index]:match("^|") do
+        lines[index] = unpadded_row(lines[index])
+        index = index + 1
+      end
+    else
+      index = index + 1
+    end
+  end
+  return table.concat(lines, "\n")
+end
+
 -- The blocks of one output: its markdown if it has any, else what the ipynb reader made of it.
 local function output_blocks(json_output, read_output, where)
   if json_output.output_type == "error" then
@@ -94,7 +130,7 @@ local function output_blocks(json_output, read_output, where)
   end
   local data = json_output.data or {}
   if data["text/markdown"] then
-    return pandoc.read(text_of(data["text/markdown"]), SAFE_MARKDOWN).blocks:walk({ Table = fit_table })
+    return pandoc.read(unpadded_tables(text_of(data["text/markdown"])), SAFE_MARKDOWN).blocks:walk({ Table = fit_table })
   end
   for mime in pairs(data) do
     if mime:match("^image/") then -- a plot: the image, not its text/plain "<Figure size ...>"

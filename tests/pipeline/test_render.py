@@ -178,6 +178,58 @@ def test_markup_in_notebook_outputs_is_escaped_in_every_format(tmp_path):
     assert f"{script} <b>x</b>" in pdf_text(output / "index.pdf")
 
 
+# A padded pipe table: what pandas writes, with a `|` escaped in a cell's text and in a code span.
+PADDED_TABLE = """| Id         | Code               | Note          |
+|:-----------|:------------------:|--------------:|
+| a.b        | `x \\|   y`          | one \\| two    |
+| c          |                    | three         |"""
+
+
+def _cells_as_read(markdown_file: Path, *filters: str) -> list:
+    """The alignments and each cell's text (code spans marked) of the one table pandoc reads from ``markdown_file``."""
+    import subprocess
+
+    import pypandoc
+
+    args = [pypandoc.get_pandoc_path(), "-f", "markdown-raw_html-raw_tex-raw_attribute", "-t", "json", str(markdown_file)]
+    for lua in filters:
+        args += ["--lua-filter", lua]
+    document = json.loads(subprocess.run(args, cwd=markdown_file.parent, capture_output=True, text=True, check=True).stdout)
+    (table,) = [block for block in document["blocks"] if block["t"] == "Table"]
+
+    def text(node) -> str:
+        if isinstance(node, list):
+            return "".join(text(item) for item in node)
+        if isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Str":
+                return node["c"]
+            if kind == "Space":
+                return " "
+            if kind == "Code":
+                return f"<code>{node['c'][1]}</code>"
+            return text(node.get("c", []))
+        return ""
+
+    _, _, colspecs, head, bodies, _ = table["c"]
+    return [[spec[0]["t"] for spec in colspecs], text([head, bodies])]
+
+
+def test_the_padding_cut_from_pipe_tables_changes_nothing_read(tmp_path):
+    # embed.lua cuts the padding of pipe tables before reading them; the cells read are those of the padded
+    # table, a `|` escaped in a cell's text or code span (and the spaces after it) included.
+    notebook = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {},
+                           "source": ["#| label: tbl-padded\n"], "outputs": [display({"text/markdown": PADDED_TABLE})]}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "padded.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (tmp_path / "embedded.md").write_text("{{< embed padded.ipynb#tbl-padded >}}\n", encoding="utf-8")
+    (tmp_path / "plain.md").write_text(PADDED_TABLE + "\n", encoding="utf-8")
+    embedded = _cells_as_read(tmp_path / "embedded.md", str(CHECKOUT / "report" / "fallback" / "embed.lua"))
+    assert embedded == _cells_as_read(tmp_path / "plain.md")
+    assert embedded[0] == ["AlignLeft", "AlignCenter", "AlignRight"]
+    assert "|   y</code>" in embedded[1] and "one | two" in embedded[1]  # the spaces after an escaped `|` kept
+
+
 # Errors ----------------------------------------------------------------------------------
 
 
