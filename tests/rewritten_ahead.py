@@ -4,7 +4,7 @@ pytest rewrites the asserts of every test module and ``conftest.py`` as it
 imports them, and keeps the result in ``__pycache__`` beside each file, so
 that the next run reads it instead of rewriting. Where writing bytecode is
 off (``PYTHONDONTWRITEBYTECODE``, as on the project's machines) it keeps
-nothing, and each of the two test workers rewrote all 70-odd modules at
+nothing, and each of the two test workers rewrote all 60-odd modules at
 every run before its first test: about 2.6 s of CPU each. The controller
 has a core to spare just then, while the template imports the libraries
 (``tests/forked_kernels.py``): it rewrites the modules meanwhile, with
