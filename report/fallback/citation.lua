@@ -95,33 +95,20 @@ function Meta(meta)
   return meta
 end
 
--- On a page of its own in the PDF: the heading is not left at the foot of the last appendix's page.
-local PAGE_BREAK = pandoc.RawBlock("typst", "#pagebreak(weak: true)")
+local CITATION_HEADING = "quarto-citation"
 
--- A writer of the fallback's second pass: the appendix is there, added by the first.
-local function adapt_added(doc)
-  doc.meta[ADDED] = nil
-  if FORMAT:match("typst") then
-    for index, block in ipairs(doc.blocks) do
-      if block.t == "Header" and block.identifier == "quarto-citation" then
-        doc.blocks:insert(index, PAGE_BREAK)
-        break
-      end
+-- On a page of its own in the PDF: the heading is not left at the foot of the last appendix's page.
+local function page_break_before_heading(doc)
+  for index, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.identifier == CITATION_HEADING then
+      doc.blocks:insert(index, pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
+      return
     end
   end
-  return doc
 end
 
-function Pandoc(doc)
-  if doc.meta[ADDED] then
-    return adapt_added(doc)
-  end
-  local item = doc.meta["bolero-citation"]
-  if not item then
-    return nil
-  end
-  doc.meta["bolero-citation"] = nil
-  doc.meta[ADDED] = FIRST_PASS or nil
+-- The appendix at the end of ``doc``: the heading, the BibTeX entry and the entry formatted by citeproc.
+local function add_appendix(doc, item)
   local references = pandoc.Pandoc({ pandoc.Div({}, { id = "refs" }) }, {
     references = { item },
     nocite = { pandoc.Cite({}, { pandoc.Citation(item.id, "NormalCitation") }) },
@@ -138,16 +125,30 @@ function Pandoc(doc)
     end,
   })
   local bibtex = pandoc.write(pandoc.Pandoc({}, { references = { item } }), "biblatex")
-  if FORMAT:match("typst") then
-    doc.blocks:insert(PAGE_BREAK)
-  end
   doc.blocks:extend({
-    pandoc.Header(2, "Citation", { id = "quarto-citation", class = "unnumbered appendix" }),
+    pandoc.Header(2, "Citation", { id = CITATION_HEADING, class = "unnumbered appendix" }),
     pandoc.Para("BibTeX citation:"),
     pandoc.CodeBlock(bibtex, { class = "bibtex" }),
     pandoc.Para("For attribution, please cite this work as:"),
   })
   doc.blocks:extend(entry)
+end
+
+-- The first pass of the fallback (or Quarto's one) adds the appendix; a writer of the fallback's second
+-- pass finds it added, marked by the first.
+function Pandoc(doc)
+  local item = doc.meta["bolero-citation"]
+  if not item and not doc.meta[ADDED] then
+    return nil
+  end
+  if item then
+    doc.meta["bolero-citation"] = nil
+    add_appendix(doc, item)
+  end
+  doc.meta[ADDED] = FIRST_PASS or nil
+  if FORMAT:match("typst") then
+    page_break_before_heading(doc)
+  end
   return doc
 end
 
