@@ -90,7 +90,7 @@ end
 -- is 67 KB, half of it spaces), and pandoc's markdown reader spent half its time on the padding. fit_table
 -- sets aside the column widths that the dashes of a table give, so the padding changes nothing read: it is
 -- cut from the rows of each pipe table before reading (spaces next to an unescaped `|`, and the dashes of
--- the separator line down to one). Other lines are left as they are.
+-- the separator line down to one). Other lines, a line block's among them, are left as they are.
 local SEPARATOR_LINE = "^|[%s:%-|]+|$"
 
 local function unpadded_row(line)
@@ -109,8 +109,9 @@ local function unpadded_tables(markdown)
   end
   local index = 1
   while index <= #lines do
-    if lines[index]:match("^|") and lines[index + 1] and lines[index + 1]:match(SEPARATOR_LINE) then
-      lines[index + 1] = lines[index + 1]:gsub("(:?)%-+(:?)", "%1-%2"):gsub(" ", "")
+    local separator = lines[index + 1]
+    if lines[index]:match("^|") and separator and separator:match(SEPARATOR_LINE) and separator:find("-", 1, true) then
+      lines[index + 1] = separator:gsub("(:?)%-+(:?)", "%1-%2"):gsub(" ", "")
       while lines[index] and lines[index]:match("^|") do
         lines[index] = unpadded_row(lines[index])
         index = index + 1

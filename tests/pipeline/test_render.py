@@ -183,10 +183,13 @@ PADDED_TABLE = """| Id         | Code               | Note          |
 |:-----------|:------------------:|--------------:|
 | a.b        | `x \\|   y`          | one \\| two    |
 | c          |                    | three         |"""
+# Not a table: a line block whose second line has only spaces and a `|`; its spaces are its text.
+LINE_BLOCK = "| a line   block\n|   |"
 
 
 def _cells_as_read(markdown_file: Path, *filters: str) -> list:
-    """The alignments and each cell's text (code spans marked) of the one table pandoc reads from ``markdown_file``."""
+    """The alignments and each cell's text (code spans marked) of the one table pandoc reads from ``markdown_file``,
+    and the line blocks it reads, whole."""
     import subprocess
 
     import pypandoc
@@ -211,23 +214,36 @@ def _cells_as_read(markdown_file: Path, *filters: str) -> list:
             return text(node.get("c", []))
         return ""
 
+    def line_blocks(node) -> list:
+        if isinstance(node, list):
+            return [block for item in node for block in line_blocks(item)]
+        if isinstance(node, dict):
+            return [node] if node.get("t") == "LineBlock" else line_blocks(node.get("c", []))
+        return []
+
     _, _, colspecs, head, bodies, _ = table["c"]
-    return [[spec[0]["t"] for spec in colspecs], text([head, bodies])]
+    return [[spec[0]["t"] for spec in colspecs], text([head, bodies]), line_blocks(document["blocks"])]
 
 
 def test_the_padding_cut_from_pipe_tables_changes_nothing_read(tmp_path):
     # embed.lua cuts the padding of pipe tables before reading them; the cells read are those of the padded
-    # table, a `|` escaped in a cell's text or code span (and the spaces after it) included.
-    notebook = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {},
-                           "source": ["#| label: tbl-padded\n"], "outputs": [display({"text/markdown": PADDED_TABLE})]}],
+    # table, a `|` escaped in a cell's text or code span (and the spaces after it) included; a line block that
+    # looks like a table's first two lines is no table, and keeps its spaces.
+    def cell(label: str, markdown: str) -> dict:
+        return {"cell_type": "code", "execution_count": 1, "id": label, "metadata": {}, "source": [f"#| label: {label}\n"],
+                "outputs": [display({"text/markdown": markdown})]}
+
+    notebook = {"cells": [cell("tbl-padded", PADDED_TABLE), cell("lines", LINE_BLOCK)],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (tmp_path / "padded.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    (tmp_path / "embedded.md").write_text("{{< embed padded.ipynb#tbl-padded >}}\n", encoding="utf-8")
-    (tmp_path / "plain.md").write_text(PADDED_TABLE + "\n", encoding="utf-8")
+    (tmp_path / "embedded.md").write_text("{{< embed padded.ipynb#tbl-padded >}}\n\n{{< embed padded.ipynb#lines >}}\n",
+                                          encoding="utf-8")
+    (tmp_path / "plain.md").write_text(PADDED_TABLE + "\n\n" + LINE_BLOCK + "\n", encoding="utf-8")
     embedded = _cells_as_read(tmp_path / "embedded.md", str(CHECKOUT / "report" / "fallback" / "embed.lua"))
     assert embedded == _cells_as_read(tmp_path / "plain.md")
     assert embedded[0] == ["AlignLeft", "AlignCenter", "AlignRight"]
     assert "|   y</code>" in embedded[1] and "one | two" in embedded[1]  # the spaces after an escaped `|` kept
+    assert len(embedded[2]) == 1
 
 
 # Errors ----------------------------------------------------------------------------------
