@@ -150,6 +150,10 @@ def serve(address: str) -> None:
             connection, _ = listener.accept()
             with connection:
                 line, streams = _read_request(connection)
+                if not line.strip():  # a connection closed without a request (a probe): nothing to start
+                    for fd in streams:
+                        os.close(fd)
+                    continue
                 request = json.loads(line)
                 pid = os.fork()
                 if pid == 0:
@@ -392,6 +396,8 @@ class ForkedProcess:
 
 
 ADDRESS_VARIABLE = "BOLERO_KERNEL_TEMPLATE"
+# How long a killed kernel is waited for before jupyter_client's own wait (up to 5 s) takes over.
+KILLED_WITHIN = 1.0
 _template: Template | None = None  # the template this process forks its kernels from
 _shared: Template | None = None  # the template the controller started for its workers
 
@@ -437,6 +443,17 @@ def _provisioner_class():
             self.pid = self.pgid = pid
             self.cwd = cwd
             return self.connection_info
+
+        async def kill(self, restart=False):
+            await super().kill(restart=restart)
+            # The kernel killed, wait here until it is gone: jupyter_client then finds it ended at its first look.
+            # It looks again only after 0.1 s, and a killed kernel is gone within milliseconds: nine notebooks
+            # waited almost a second per run for nothing (issue 14).
+            import asyncio
+
+            deadline = time.monotonic() + KILLED_WITHIN
+            while self.process is not None and self.process.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.002)
 
     return ForkProvisioner
 

@@ -126,8 +126,15 @@ def test_an_interrupt_stops_the_running_cell(two_kernels):
 
 
 def test_shutdown_ends_the_kernel_process(two_kernels):
+    import asyncio
+
     _, [_, (km, kc)] = two_kernels
     pid = json.loads(run(kc, STATE)[1])["pid"]
+    # The provisioner's kill returns once the process is gone, so that jupyter_client finds it ended at its first
+    # look instead of sleeping 0.1 s before the next (each notebook's kernel is stopped this way).
+    asyncio.run(km.provisioner.kill())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
     km.shutdown_kernel(now=True)
     assert not km.is_alive()
     deadline = time.monotonic() + 10
@@ -139,6 +146,23 @@ def test_shutdown_ends_the_kernel_process(two_kernels):
         time.sleep(0.05)
     else:
         pytest.fail(f"kernel process {pid} still runs after shutdown")
+
+
+def test_a_connection_without_a_request_does_not_end_the_template(two_kernels):
+    import socket
+
+    template = forked_kernels._template
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.connect(template.address)
+    folder, _ = two_kernels
+    km, kc = forked_kernels.start_new_kernel(kernel_name="python3", cwd=str(folder))
+    try:
+        content, printed = run(kc, "print(1 + 1)")
+        assert content["status"] == "ok" and printed == "2\n"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert template.alive()
 
 
 def test_the_worker_side_sees_an_ended_process_as_ended():
