@@ -198,7 +198,10 @@ def execute_notebook(path: Path, fingerprint: str) -> nbformat.NotebookNode:
     # One BLAS thread per kernel (unless the user set one): the build runs two kernels at a time, and each
     # starting a thread per core made their matrix products fight for the cores (notebook 03: 27 s against 14 s).
     env = {**ONE_BLAS_THREAD, **os.environ, "PYTHONHASHSEED": "0"}
+    # The kernel is stopped at once when the notebook is done (or failed): its outputs are all received by then,
+    # and a graceful shutdown waited some 0.3 s per notebook for a kernel with nothing left to do (issue 14).
     client = NotebookClient(notebook, timeout=KERNEL_TIMEOUT_SECONDS, kernel_name="python3", record_timing=False,
+                            shutdown_kernel="immediate",
                             # The kernel only listens on loopback; its transport warning is noise in the build log.
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
