@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
+import signal
+import time
 
 import pytest
 
 from bolero_evidence.paths import Project
 from bolero_evidence.pipeline.pipeline import BuildError, build, build_lock
-from tests.conftest import ROOT, copy_project
+from tests.conftest import copy_project
 
 
 @pytest.fixture
@@ -26,23 +25,28 @@ def test_a_second_build_while_one_runs_is_refused_with_the_pid(project):
 
 
 def test_a_lock_held_by_another_process_is_refused(project):
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
-        from pathlib import Path
-        from bolero_evidence.paths import Project
-        from bolero_evidence.pipeline.pipeline import build_lock
-        with build_lock(Project(Path({str(project.root)!r})), progress=lambda line: None):
-            print("locked", flush=True)
-            time.sleep(30)
-        """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    # The other process is a fork of this one, which holds the lock through build_lock as a build would (a new
+    # interpreter importing the build took most of a second, issue 14). It never returns into pytest.
+    ready, told = os.pipe()
+    holder = os.fork()
+    if holder == 0:
+        try:
+            os.close(ready)
+            with build_lock(project, progress=lambda line: None):
+                os.write(told, b"locked\n")
+                time.sleep(30)
+        finally:
+            os._exit(0)
+    os.close(told)
     try:
-        assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(BuildError, match=rf"\(pid {holder.pid}\)"):
+        assert os.read(ready, 64) == b"locked\n", "the other process did not take the lock"
+        with pytest.raises(BuildError, match=rf"\(pid {holder}\)"):
             with build_lock(project, progress=lambda line: None):
                 pass
     finally:
-        holder.kill()
-        holder.wait()
+        os.kill(holder, signal.SIGKILL)
+        os.waitpid(holder, 0)
+        os.close(ready)
     # The kernel released the dead holder's lock: the next build may start.
     with build_lock(project, progress=lambda line: None):
         pass
