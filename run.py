@@ -35,8 +35,6 @@ import atexit, os, sys, threading
 import pytest
 status = int(pytest.main())
 if threading.active_count() == 1:
-    sys.stdout.flush()
-    sys.stderr.flush()
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -135,17 +135,9 @@ def test_shutdown_ends_the_kernel_process(two_kernels):
     asyncio.run(km.provisioner.kill())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+    # nbval's stop: the manager sees the kernel ended and cleans up after it.
     km.shutdown_kernel(now=True)
     assert not km.is_alive()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail(f"kernel process {pid} still runs after shutdown")
 
 
 def test_a_connection_without_a_request_does_not_end_the_template(two_kernels):
